@@ -1,0 +1,48 @@
+package io.gossipkit.api;
+
+import io.gossipkit.api.message.GossipMessage;
+
+/**
+ * What the engine offers a {@link DisseminationStrategy}: identity, peers, the replica, sending,
+ * time and randomness.
+ *
+ * <p>Every method runs on, and must be called from, the node's executor.
+ */
+public interface GossipContext {
+  /** This node's id. */
+  NodeId self();
+
+  /** The peers this node may gossip with. */
+  PeerView peers();
+
+  /** This node's replica. */
+  ReplicaStore store();
+
+  /**
+   * Merges {@code entry} into the replica through the merge policy.
+   *
+   * @return true if the replica changed (the entry was new or won the merge)
+   */
+  boolean apply(Entry entry);
+
+  /** Sends {@code message} to {@code to}; delivery is not guaranteed (datagram semantics). */
+  void send(NodeId to, GossipMessage message);
+
+  /** Milliseconds on the node's clock. */
+  long now();
+
+  /** The node's random source. */
+  RandomSource random();
+
+  /** The node's configuration. */
+  GossipConfig config();
+
+  /** Adds {@code delta} to the node's counter {@code name} (see {@link NodeMetrics}). */
+  void count(String name, long delta);
+
+  /**
+   * Asks the engine to call {@link DisseminationStrategy#onRound} again after the gossip interval
+   * even if the strategy reported itself idle. Strategies call it when they gain work.
+   */
+  void wake();
+}

@@ -1,0 +1,53 @@
+package io.gossipkit.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One member of a gossip cluster: a replicated, eventually consistent key/value map plus the
+ * cluster's membership.
+ *
+ * <p>Methods are thread-safe: each hops onto the node's single executor and waits for it.
+ * Writes return once applied to the local replica (the write is then "acknowledged") and spread
+ * to the other replicas by the configured dissemination strategy.
+ *
+ * <pre>{@code
+ * try (GossipNode node = GossipNodes.builder(GossipConfig.lan()).id("a").transport(t).build()) {
+ *   node.start();
+ *   node.put("color", "blue".getBytes(UTF_8));
+ * }
+ * }</pre>
+ */
+public interface GossipNode extends AutoCloseable {
+  /** This node's id. */
+  NodeId id();
+
+  /** Starts the transport and the gossip rounds. */
+  void start();
+
+  /** Writes {@code value} under {@code key} and returns the write's version. */
+  Version put(String key, byte[] value);
+
+  /** Deletes {@code key} (a tombstone that spreads like a write) and returns its version. */
+  Version delete(String key);
+
+  /** The value of {@code key}, or empty if absent or deleted. */
+  Optional<byte[]> get(String key);
+
+  /** Every live key and value of the local replica, tombstones left out. */
+  Map<String, byte[]> snapshot();
+
+  /** Registers {@code listener} for every change to the local replica. */
+  Subscription subscribe(ChangeListener listener);
+
+  /** The members this node knows, itself included. */
+  List<Member> members();
+
+  /** A snapshot of this node's counters. */
+  NodeMetrics metrics();
+
+  /** Stops gossip and releases the transport; idempotent. */
+  @Override
+  void close();
+}

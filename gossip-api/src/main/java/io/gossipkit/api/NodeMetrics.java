@@ -1,0 +1,23 @@
+package io.gossipkit.api;
+
+import java.util.Map;
+
+/**
+ * A snapshot of one node's counters: messages and bytes in and out, drops by reason, merges.
+ *
+ * <p>Counter names are dotted, such as {@code messages.sent}, {@code dropped.retry_queue_full},
+ * {@code updates.applied}; docs/ARCHITECTURE.md lists them.
+ *
+ * @param counters every counter by name
+ */
+public record NodeMetrics(Map<String, Long> counters) {
+  /** Copies the map. */
+  public NodeMetrics {
+    counters = Map.copyOf(counters);
+  }
+
+  /** The counter {@code name}, or 0 if it never moved. */
+  public long get(String name) {
+    return counters.getOrDefault(name, 0L);
+  }
+}

@@ -1,0 +1,37 @@
+package io.gossipkit.api;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * Carries sealed packets between nodes: datagrams (UDP), frames over streams (TCP), or a simulated
+ * network.
+ *
+ * <p>A transport never parses what it carries: it hands the bytes to its {@link Receiver}, which
+ * authenticates them first. {@link #send} never throws for network trouble: it returns false and
+ * counts the drop. Implementations are thread-safe.
+ */
+public interface Transport extends AutoCloseable {
+  /** Receives packets; called on a transport thread, must hand work to the node's executor. */
+  @FunctionalInterface
+  interface Receiver {
+    /** One packet from {@code from}. The array is the receiver's to keep. */
+    void onPacket(InetSocketAddress from, byte[] packet);
+  }
+
+  /** Binds and starts delivering packets to {@code receiver}. */
+  void start(Receiver receiver) throws IOException;
+
+  /** Sends {@code packet} to {@code to}; returns false if it was refused or dropped locally. */
+  boolean send(InetSocketAddress to, byte[] packet);
+
+  /** Largest packet {@link #send} accepts. */
+  int maxPayloadBytes();
+
+  /** The address other nodes should send to (the advertised address). */
+  InetSocketAddress localAddress();
+
+  /** Stops and releases the port; idempotent. */
+  @Override
+  void close();
+}

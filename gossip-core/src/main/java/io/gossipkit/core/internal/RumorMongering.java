@@ -1,0 +1,341 @@
+package io.gossipkit.core.internal;
+
+import io.gossipkit.api.DisseminationStrategy;
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.api.GossipContext;
+import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.PeerSelector;
+import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.core.RumorOptions;
+import io.gossipkit.core.StopRule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Internal: may change at any time. Rumor mongering (Demers et al., 1987): a node keeps each new
+ * update "hot" and sends it to random peers each round until it loses interest by the configured
+ * {@link StopRule}.
+ *
+ * <p>A contact is unnecessary when its recipient already knew the rumor before the current clock
+ * instant. In the synchronous-cycle simulator one cycle is one instant, which gives exactly Demers'
+ * rule: a contact is unnecessary only if the recipient knew the update before the cycle began.
+ *
+ * <p>State is allocated only while the node has hot rumors, so a cold node costs a few bytes.
+ */
+public final class RumorMongering implements DisseminationStrategy {
+  /** One hot rumor: the entry, the stop-rule count, and when this node learned it. */
+  private static final class Hot {
+    final Entry entry;
+    final long learnedAt;
+    int count;
+    int sends;
+
+    Hot(Entry entry, long learnedAt) {
+      this.entry = entry;
+      this.learnedAt = learnedAt;
+    }
+  }
+
+  private final RumorOptions options;
+  private final PeerSelector selector;
+  private Hot[] hot;
+  private int hotCount;
+  private List<Entry> batch;
+
+  /** One node's rumor mongering under the shared {@code options}. */
+  public RumorMongering(RumorOptions options, PeerSelector selector) {
+    this.options = options;
+    this.selector = selector;
+  }
+
+  @Override
+  public void onRound(GossipContext ctx) {
+    Exchange exchange = options.exchange();
+    List<Entry> rumors = exchange.pushes() ? batch(ctx) : List.of();
+    if (rumors.isEmpty() && !exchange.pulls()) {
+      return;
+    }
+    List<NodeId> targets = selector.select(ctx.peers(), fanout(ctx), null, ctx.random());
+    for (int i = 0; i < targets.size(); i++) {
+      ctx.send(
+          targets.get(i), new RumorPush(rumors, options.stopRule().usesFeedback(), exchange.pulls()));
+      if (!rumors.isEmpty()) {
+        afterSend(ctx, rumors);
+      }
+    }
+  }
+
+  @Override
+  public void onLocalUpdate(GossipContext ctx, Entry entry) {
+    addHot(ctx, entry);
+    if (ctx.config().eagerPush()) {
+      eagerPush(ctx, List.of(entry), null);
+    }
+  }
+
+  @Override
+  public void onMessage(GossipContext ctx, NodeId from, GossipMessage message) {
+    if (message instanceof RumorPush) {
+      onPush(ctx, from, (RumorPush) message);
+    } else if (message instanceof RumorReply) {
+      onReply(ctx, from, (RumorReply) message);
+    }
+  }
+
+  private void onPush(GossipContext ctx, NodeId from, RumorPush push) {
+    List<Entry> received = push.entries();
+    long necessary = receive(ctx, from, received);
+    if (push.pull() || push.wantFeedback()) {
+      List<Entry> mine = push.pull() ? batchExcluding(ctx, received) : List.of();
+      List<KeyVersion> acked = push.wantFeedback() ? keyVersions(received) : List.of();
+      boolean wantBack = !mine.isEmpty() && options.stopRule().usesFeedback();
+      if (!mine.isEmpty() || !acked.isEmpty()) {
+        ctx.send(from, new RumorReply(mine, acked, necessary, wantBack));
+      }
+      if (!mine.isEmpty()) {
+        afterSend(ctx, mine);
+      }
+    }
+  }
+
+  private void onReply(GossipContext ctx, NodeId from, RumorReply reply) {
+    List<KeyVersion> acked = reply.acked();
+    for (int i = 0; i < acked.size(); i++) {
+      feedback(ctx, acked.get(i), reply.wasNew(i));
+    }
+    List<Entry> received = reply.entries();
+    if (!received.isEmpty()) {
+      long necessary = receive(ctx, from, received);
+      if (reply.wantFeedback()) {
+        ctx.send(from, new RumorReply(List.of(), keyVersions(received), necessary, false));
+      }
+    }
+  }
+
+  /** Applies received rumors; returns the bit mask of necessary contacts. */
+  private long receive(GossipContext ctx, NodeId from, List<Entry> received) {
+    long necessary = 0;
+    long now = ctx.now();
+    List<Entry> fresh = null;
+    for (int i = 0; i < received.size(); i++) {
+      Entry e = received.get(i);
+      boolean isNew = ctx.apply(e);
+      if (isNew) {
+        addHot(ctx, e);
+        if (fresh == null) {
+          fresh = new ArrayList<>(2);
+        }
+        fresh.add(e);
+      }
+      if ((isNew || learnedAt(e) == now) && i < RumorReply.MAX_ACKED) {
+        necessary |= 1L << i;
+      }
+    }
+    if (fresh != null && ctx.config().eagerPush()) {
+      eagerPush(ctx, fresh, from);
+    }
+    return necessary;
+  }
+
+  /** Forwards new rumors at once, so in real time they spread at network latency. */
+  private void eagerPush(GossipContext ctx, List<Entry> fresh, NodeId from) {
+    List<NodeId> targets = selector.select(ctx.peers(), fanout(ctx), from, ctx.random());
+    List<Entry> rumors = fresh.size() > maxBatch(ctx) ? fresh.subList(0, maxBatch(ctx)) : fresh;
+    for (int i = 0; i < targets.size(); i++) {
+      ctx.send(targets.get(i), new RumorPush(rumors, options.stopRule().usesFeedback(), false));
+      afterSend(ctx, rumors);
+    }
+  }
+
+  private void feedback(GossipContext ctx, KeyVersion kv, boolean wasNew) {
+    int i = indexOf(kv);
+    if (i < 0) {
+      return;
+    }
+    Hot h = hot[i];
+    StopRule rule = options.stopRule();
+    if (wasNew) {
+      if (rule == StopRule.FEEDBACK_COUNTER && options.resetOnNecessary()) {
+        h.count = 0;
+      }
+      return;
+    }
+    if (rule == StopRule.FEEDBACK_COUNTER) {
+      if (++h.count >= options.k()) {
+        removeHot(i, ctx, "rumors.cooled");
+      }
+    } else if (rule == StopRule.FEEDBACK_COIN && ctx.random().nextInt(options.k()) == 0) {
+      removeHot(i, ctx, "rumors.cooled");
+    }
+  }
+
+  /** Counts one transmission of each rumor; blind rules lose interest here. */
+  private void afterSend(GossipContext ctx, List<Entry> sent) {
+    StopRule rule = options.stopRule();
+    for (int s = 0; s < sent.size(); s++) {
+      int i = indexOf(sent.get(s));
+      if (i < 0) {
+        continue;
+      }
+      Hot h = hot[i];
+      h.sends++;
+      if (rule == StopRule.BLIND_COUNTER) {
+        if (++h.count >= options.k()) {
+          removeHot(i, ctx, "rumors.cooled");
+        }
+      } else if (rule == StopRule.BLIND_COIN && ctx.random().nextInt(options.k()) == 0) {
+        removeHot(i, ctx, "rumors.cooled");
+      }
+    }
+  }
+
+  private void addHot(GossipContext ctx, Entry e) {
+    // A newer version of a key replaces the older rumor about it.
+    for (int i = 0; i < hotCount; i++) {
+      if (hot[i].entry.key().equals(e.key())) {
+        removeHot(i, ctx, null);
+        break;
+      }
+    }
+    if (hot == null) {
+      hot = new Hot[1];
+    } else if (hotCount == hot.length) {
+      if (hotCount >= options.maxHot()) {
+        removeHot(0, ctx, "rumors.dropped_hot_overflow");
+      } else {
+        hot = Arrays.copyOf(hot, Math.min(options.maxHot(), hotCount * 2));
+      }
+    }
+    hot[hotCount++] = new Hot(e, ctx.now());
+    batch = null;
+    ctx.wake();
+  }
+
+  private void removeHot(int i, GossipContext ctx, String counter) {
+    System.arraycopy(hot, i + 1, hot, i, hotCount - i - 1);
+    hot[--hotCount] = null;
+    if (hotCount == 0) {
+      hot = null;
+    }
+    batch = null;
+    if (counter != null) {
+      ctx.count(counter, 1);
+    }
+  }
+
+  private int indexOf(KeyVersion kv) {
+    for (int i = 0; i < hotCount; i++) {
+      Entry e = hot[i].entry;
+      if (e.key().equals(kv.key()) && e.version().equals(kv.version())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private int indexOf(Entry entry) {
+    for (int i = 0; i < hotCount; i++) {
+      Entry e = hot[i].entry;
+      if (e == entry || (e.key().equals(entry.key()) && e.version().equals(entry.version()))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private long learnedAt(Entry e) {
+    for (int i = 0; i < hotCount; i++) {
+      Entry h = hot[i].entry;
+      if (h == e || (h.key().equals(e.key()) && h.version().equals(e.version()))) {
+        return hot[i].learnedAt;
+      }
+    }
+    return Long.MIN_VALUE;
+  }
+
+  private int fanout(GossipContext ctx) {
+    return options.fanout() > 0 ? options.fanout() : ctx.config().fanout();
+  }
+
+  private static int maxBatch(GossipContext ctx) {
+    return Math.min(RumorReply.MAX_ACKED, ctx.config().maxEntriesPerMessage());
+  }
+
+  /** The hot rumors to send this round: all of them, or the least-sent if there are too many. */
+  private List<Entry> batch(GossipContext ctx) {
+    if (hotCount == 0) {
+      return List.of();
+    }
+    if (batch != null) {
+      return batch;
+    }
+    int max = maxBatch(ctx);
+    if (hotCount == 1) {
+      batch = List.of(hot[0].entry);
+    } else if (hotCount <= max) {
+      Entry[] es = new Entry[hotCount];
+      for (int i = 0; i < hotCount; i++) {
+        es[i] = hot[i].entry;
+      }
+      batch = List.of(es);
+    } else {
+      Hot[] sorted = Arrays.copyOf(hot, hotCount);
+      Arrays.sort(sorted, (a, b) -> Integer.compare(a.sends, b.sends));
+      Entry[] es = new Entry[max];
+      for (int i = 0; i < max; i++) {
+        es[i] = sorted[i].entry;
+      }
+      // Not cached: send counts change every round, so the least-sent set does too.
+      return List.of(es);
+    }
+    return batch;
+  }
+
+  private List<Entry> batchExcluding(GossipContext ctx, List<Entry> exclude) {
+    List<Entry> all = batch(ctx);
+    if (exclude.isEmpty() || all.isEmpty()) {
+      return all;
+    }
+    List<Entry> out = new ArrayList<>(all.size());
+    for (Entry e : all) {
+      if (!exclude.contains(e)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<KeyVersion> keyVersions(List<Entry> entries) {
+    int n = Math.min(entries.size(), RumorReply.MAX_ACKED);
+    if (n == 1) {
+      Entry e = entries.get(0);
+      return List.of(new KeyVersion(e.key(), e.version()));
+    }
+    List<KeyVersion> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      out.add(new KeyVersion(e.key(), e.version()));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean isIdle() {
+    return hotCount == 0 && !options.exchange().pulls();
+  }
+
+  @Override
+  public boolean isQuiescent() {
+    return hotCount == 0;
+  }
+
+  /** Number of hot rumors, for tests. */
+  public int hotCount() {
+    return hotCount;
+  }
+}

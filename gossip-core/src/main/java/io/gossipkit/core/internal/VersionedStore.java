@@ -1,0 +1,197 @@
+package io.gossipkit.core.internal;
+
+import io.gossipkit.api.Digest;
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.MergePolicy;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.Version;
+import io.gossipkit.api.ReplicaStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Internal: may change at any time. A node's replica: key to newest entry, tombstones included,
+ * with an incrementally maintained root hash.
+ *
+ * <p>Memory matters here: a simulation holds a million of these. A store of zero or one entry
+ * keeps the entry in a field and allocates no map; the map appears with the second key.
+ */
+public final class VersionedStore implements ReplicaStore {
+  private Entry single;
+  private HashMap<String, Entry> map;
+  private long rootHash;
+  private int tombstones;
+
+  /** What {@link #apply} returns when the replica kept what it had: compared by identity. */
+  public static final Entry UNCHANGED =
+      Entry.tombstone("\u0000unchanged", Version.of(0, NodeId.of("\u0000")));
+
+  @Override
+  public Entry get(String key) {
+    if (map != null) {
+      return map.get(key);
+    }
+    return single != null && single.key().equals(key) ? single : null;
+  }
+
+  @Override
+  public int size() {
+    return map != null ? map.size() : (single != null ? 1 : 0);
+  }
+
+  @Override
+  public long rootHash() {
+    return rootHash;
+  }
+
+  /** Number of tombstones held. */
+  public int tombstones() {
+    return tombstones;
+  }
+
+  /**
+   * Merges {@code incoming} through {@code policy}.
+   *
+   * @return {@link #UNCHANGED} if the replica kept what it had; otherwise the entry that was
+   *     replaced, or null if the key was new
+   */
+  public Entry apply(Entry incoming, MergePolicy policy) {
+    Entry current = get(incoming.key());
+    Entry winner = current == null ? incoming : policy.merge(current, incoming);
+    if (winner == current || (current != null && winner.equals(current))) {
+      return UNCHANGED;
+    }
+    put(winner);
+    if (current != null) {
+      rootHash ^= EntryHash.of(current);
+      if (current.isTombstone()) {
+        tombstones--;
+      }
+    }
+    rootHash ^= EntryHash.of(winner);
+    if (winner.isTombstone()) {
+      tombstones++;
+    }
+    return current;
+  }
+
+  private void put(Entry e) {
+    if (map != null) {
+      map.put(e.key(), e);
+    } else if (single == null || single.key().equals(e.key())) {
+      single = e;
+    } else {
+      map = new HashMap<>(4);
+      map.put(single.key(), single);
+      map.put(e.key(), e);
+      single = null;
+    }
+  }
+
+  /**
+   * Removes tombstones whose version is older than {@code cutoffMillis}.
+   *
+   * @return how many were removed
+   */
+  public int collectTombstones(long cutoffMillis) {
+    if (tombstones == 0) {
+      return 0;
+    }
+    int removed = 0;
+    if (map == null) {
+      if (single != null && single.isTombstone() && single.version().millis() < cutoffMillis) {
+        rootHash ^= EntryHash.of(single);
+        single = null;
+        removed = 1;
+      }
+    } else {
+      for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
+        Entry e = it.next();
+        if (e.isTombstone() && e.version().millis() < cutoffMillis) {
+          rootHash ^= EntryHash.of(e);
+          it.remove();
+          removed++;
+        }
+      }
+    }
+    tombstones -= removed;
+    return removed;
+  }
+
+  @Override
+  public Digest digest(int maxListed) {
+    int size = size();
+    if (size == 0) {
+      return Digest.EMPTY;
+    }
+    if (size > maxListed) {
+      return new Digest(rootHash, size, List.of());
+    }
+    if (map == null) {
+      return new Digest(rootHash, 1, List.of(new KeyVersion(single.key(), single.version())));
+    }
+    List<KeyVersion> versions = new ArrayList<>(size);
+    for (Entry e : map.values()) {
+      versions.add(new KeyVersion(e.key(), e.version()));
+    }
+    return new Digest(rootHash, size, versions);
+  }
+
+  @Override
+  public List<Entry> newerThan(Digest remote) {
+    if (size() == 0) {
+      return List.of();
+    }
+    Map<String, KeyVersion> theirs = index(remote);
+    List<Entry> out = new ArrayList<>();
+    forEach(
+        e -> {
+          KeyVersion kv = theirs.get(e.key());
+          if (kv == null || e.version().compareTo(kv.version()) > 0) {
+            out.add(e);
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public List<String> olderThan(Digest remote) {
+    List<String> out = new ArrayList<>();
+    for (KeyVersion kv : remote.versions()) {
+      Entry mine = get(kv.key());
+      if (mine == null || kv.version().compareTo(mine.version()) > 0) {
+        out.add(kv.key());
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, KeyVersion> index(Digest d) {
+    List<KeyVersion> vs = d.versions();
+    if (vs.isEmpty()) {
+      return Map.of();
+    }
+    if (vs.size() == 1) {
+      return Map.of(vs.get(0).key(), vs.get(0));
+    }
+    HashMap<String, KeyVersion> m = new HashMap<>(vs.size() * 2);
+    for (KeyVersion kv : vs) {
+      m.put(kv.key(), kv);
+    }
+    return m;
+  }
+
+  @Override
+  public void forEach(Consumer<Entry> action) {
+    if (map != null) {
+      map.values().forEach(action);
+    } else if (single != null) {
+      action.accept(single);
+    }
+  }
+}

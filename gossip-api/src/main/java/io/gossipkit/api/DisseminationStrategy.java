@@ -33,7 +33,8 @@ public interface DisseminationStrategy {
    * True if the strategy holds nothing it still means to spread: no hot rumor, no unacknowledged
    * mail. A strategy may be quiescent yet not idle (pull rumor mongering keeps asking), and a
    * periodic strategy without backlog (anti-entropy) is always quiescent. Simulators use it to
-   * tell when a run has ended. The default is {@link #isIdle()}.
+   * tell when a run has ended. An idle strategy MUST be quiescent. The default is
+   * {@link #isIdle()}.
    */
   default boolean isQuiescent() {
     return isIdle();

@@ -15,9 +15,11 @@ public final class NodeId implements Comparable<NodeId> {
   public static final int MAX_UTF8_BYTES = 255;
 
   private final String value;
+  private final int slot;
 
-  private NodeId(String value) {
+  private NodeId(String value, int slot) {
     this.value = value;
+    this.slot = slot;
   }
 
   /**
@@ -27,7 +29,25 @@ public final class NodeId implements Comparable<NodeId> {
    *     #MAX_UTF8_BYTES} UTF-8 bytes
    */
   public static NodeId of(String value) {
+    return withSlot(value, -1);
+  }
+
+  /**
+   * Returns the id named {@code value} carrying a dense slot number.
+   *
+   * <p>The slot is a hint for whoever keeps members in an array (a simulator, a static
+   * membership): it finds the member without hashing or parsing, which at a million simulated
+   * nodes is a large part of delivering a message. It is not part of the id: {@link #equals} and
+   * {@link #hashCode} ignore it, and it never goes on the wire.
+   *
+   * @param slot the index, at least 0, or -1 for none
+   * @throws IllegalArgumentException if {@code value} is invalid or {@code slot < -1}
+   */
+  public static NodeId withSlot(String value, int slot) {
     Objects.requireNonNull(value, "value");
+    if (slot < -1) {
+      throw new IllegalArgumentException("slot must be >= -1, was " + slot);
+    }
     if (value.isEmpty()) {
       throw new IllegalArgumentException("node id must not be empty");
     }
@@ -37,7 +57,12 @@ public final class NodeId implements Comparable<NodeId> {
           "node id must be at most " + MAX_UTF8_BYTES + " UTF-8 bytes, was "
               + value.getBytes(StandardCharsets.UTF_8).length);
     }
-    return new NodeId(value);
+    return new NodeId(value, slot);
+  }
+
+  /** The slot given by {@link #withSlot}, or -1. */
+  public int slot() {
+    return slot;
   }
 
   /** The id as text. */

@@ -29,14 +29,13 @@ import java.util.Objects;
  * ({@link DisseminationStrategy#isIdle()} is false), so an idle node costs nothing per round; the
  * synchronous-cycle simulator relies on this to skip idle nodes.
  */
-public final class GossipEngine implements GossipContext {
+public final class GossipEngine implements GossipContext, Runnable {
   private final NodeId self;
   private final EngineEnvironment env;
   private final DisseminationStrategy strategy;
   private final PeerView peers;
   private final VersionedStore store = new VersionedStore();
   private final HybridLogicalClock hlc = new HybridLogicalClock();
-  private final Runnable roundTask = this::roundTimerFired;
   private ChangeListener listener;
   private boolean roundArmed;
   private boolean started;
@@ -211,10 +210,17 @@ public final class GossipEngine implements GossipContext {
     } else {
       delay = interval;
     }
-    env.scheduler.schedule(delay, roundTask);
+    // The engine is its own timer task: no extra object per node, and a simulator that holds
+    // the task holds the engine, so it can ask an active node's strategy for its state.
+    env.scheduler.schedule(delay, this);
   }
 
-  private void roundTimerFired() {
+  /**
+   * Runs one gossip round. Called only by the scheduler the engine armed, on the node's executor;
+   * calling it directly runs an extra round.
+   */
+  @Override
+  public void run() {
     roundArmed = false;
     if (stopped) {
       return;

@@ -23,6 +23,14 @@ public final class StaticMembership {
     this.members = Objects.requireNonNull(members, "members").clone();
   }
 
+  /**
+   * Replaces the member at ring position {@code index}; lets a simulator allocate each id next
+   * to its engine. Views see the change at once.
+   */
+  public void setMember(int index, NodeId id) {
+    members[index] = Objects.requireNonNull(id, "id");
+  }
+
   /** Number of members. */
   public int size() {
     return members.length;

@@ -42,7 +42,24 @@ public final class Strategies {
     if (fanout < 0) {
       throw new IllegalArgumentException("fanout must be >= 0, was " + fanout);
     }
-    return () -> new AntiEntropy(exchange, selector.get(), fanout);
+    // Anti-entropy keeps no per-node state besides its selector. When the supplier hands out one
+    // shared (stateless) selector, every node shares one strategy too: a simulation of a million
+    // nodes then holds one object instead of a million, and touches one cache line instead of one
+    // per node.
+    return new Supplier<>() {
+      private PeerSelector lastSelector;
+      private AntiEntropy lastStrategy;
+
+      @Override
+      public synchronized DisseminationStrategy get() {
+        PeerSelector s = selector.get();
+        if (s != lastSelector || lastStrategy == null) {
+          lastSelector = s;
+          lastStrategy = new AntiEntropy(exchange, s, fanout);
+        }
+        return lastStrategy;
+      }
+    };
   }
 
   /** Rumor mongering with the given options. */

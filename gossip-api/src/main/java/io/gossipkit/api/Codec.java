@@ -7,8 +7,10 @@ import io.gossipkit.api.message.GossipMessage;
  *
  * <p>Decoding is the trust boundary after authentication: a codec MUST reject (with a
  * {@link CodecException}, never another exception) random bytes, truncated input and any length
- * field over its limits, and MUST NOT allocate more than {@link #maxMessageBytes()} for one
- * message whatever the input says (rules R4.x, checked by the testkit's {@code CodecContract}).
+ * field over its limits, and MUST NOT size any allocation from a length field before checking it
+ * against its limit and against the bytes actually left: what decoding allocates is proportional
+ * to the input, never to what the input claims (rules R4.x, checked by the testkit's
+ * {@code CodecContract}).
  * Implementations are thread-safe.
  */
 public interface Codec {

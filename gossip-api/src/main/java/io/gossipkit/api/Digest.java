@@ -22,7 +22,7 @@ public record Digest(long rootHash, int size, List<KeyVersion> versions) {
 
   /** Checks the arguments. */
   public Digest {
-    Objects.requireNonNull(versions, "versions");
+    versions = List.copyOf(Objects.requireNonNull(versions, "versions"));
     if (size < 0) {
       throw new IllegalArgumentException("size must be >= 0, was " + size);
     }

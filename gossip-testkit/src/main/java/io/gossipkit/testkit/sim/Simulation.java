@@ -72,6 +72,7 @@ public final class Simulation {
   private long bytes;
   private long entryCopies;
   private long dropped;
+  private long selfSends;
 
   // Cycle timing: engines whose round is due next cycle (by slot), other tasks, later tasks.
   private BitSet nextActive = new BitSet();
@@ -291,6 +292,9 @@ public final class Simulation {
 
   private void send(NodeId from, NodeId to, GossipMessage message) {
     messages++;
+    if (from == to || from.equals(to)) {
+      selfSends++;
+    }
     entryCopies += message.entryCount();
     if (codec != null) {
       bytes += codec.encodedSize(message);
@@ -433,6 +437,11 @@ public final class Simulation {
   /** Entries carried by every message sent so far: update payload copies. */
   public long entryCopies() {
     return entryCopies;
+  }
+
+  /** Messages a node addressed to itself: always a strategy bug. */
+  public long selfSends() {
+    return selfSends;
   }
 
   /** Messages lost to loss, partitions or crashed recipients. */

@@ -1,0 +1,232 @@
+package io.gossipkit.core.codec;
+
+import io.gossipkit.api.Digest;
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.Version;
+import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.Mail;
+import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.SyncDigest;
+import io.gossipkit.api.message.SyncEntries;
+import io.gossipkit.api.message.SyncReply;
+import java.util.List;
+
+/**
+ * The constants of the wire format and the arithmetic that sizes a message without encoding it.
+ *
+ * <p>The size methods mirror the serializers byte for byte; {@code KryoCodecTest} checks them
+ * against real encodings. They allocate nothing and use indexed loops (no iterators) because the
+ * simulator calls them for every simulated message, often before the JIT has compiled them.
+ * Sizes are {@code long} so that an absurd in-memory message cannot overflow the sum.
+ */
+final class WireFormat {
+  /** First byte of every message; bumped on any incompatible change. */
+  static final int FORMAT_VERSION = 1;
+
+  /** Format version byte plus type id byte. */
+  static final int HEADER_BYTES = 2;
+
+  // Kryo registration ids. Message ids are also the type byte on the wire, so they are fixed
+  // forever; value-type ids never reach the wire but are fixed too, so every Kryo in the pool and
+  // every release agrees. 0..8 are Kryo's own default registrations.
+  static final int ID_NODE_ID = 10;
+  static final int ID_VERSION = 11;
+  static final int ID_KEY_VERSION = 12;
+  static final int ID_ENTRY = 13;
+  static final int ID_DIGEST = 14;
+  static final int ID_SYNC_DIGEST = 16;
+  static final int ID_SYNC_REPLY = 17;
+  static final int ID_SYNC_ENTRIES = 18;
+  static final int ID_RUMOR_PUSH = 19;
+  static final int ID_RUMOR_REPLY = 20;
+  static final int ID_MAIL = 21;
+  static final int ID_MAIL_ACK = 22;
+  static final int FIRST_MESSAGE_ID = ID_SYNC_DIGEST;
+  static final int LAST_MESSAGE_ID = ID_MAIL_ACK;
+
+  /** Entry flags bit: the entry is a tombstone and carries no value field. */
+  static final int ENTRY_TOMBSTONE = 0x01;
+  /** RumorPush and RumorReply flags bit: wantFeedback. */
+  static final int RUMOR_WANT_FEEDBACK = 0x01;
+  /** RumorPush flags bit: pull. */
+  static final int RUMOR_PULL = 0x02;
+
+  /** Bytes of a fixed-width long (little-endian, as Kryo writes it). */
+  static final int LONG_BYTES = 8;
+
+  /**
+   * Fewest bytes one element can take, used to refuse a count the remaining input cannot hold:
+   * an entry is an empty key (1), a timestamp (8), a one-byte origin (2) and flags (1); a key
+   * version is the same without flags; a wanted key is at least its length byte.
+   */
+  static final int MIN_ENTRY_BYTES = 12;
+
+  static final int MIN_KEY_VERSION_BYTES = 11;
+  static final int MIN_KEY_BYTES = 1;
+
+  private WireFormat() {}
+
+  /** Bytes of {@code value} as Kryo's positive-optimized varint: 1 to 5. */
+  static int varIntSize(int value) {
+    if ((value >>> 7) == 0) {
+      return 1;
+    }
+    if ((value >>> 14) == 0) {
+      return 2;
+    }
+    if ((value >>> 21) == 0) {
+      return 3;
+    }
+    return (value >>> 28) == 0 ? 4 : 5;
+  }
+
+  /** Bytes of {@code value} as Kryo's positive-optimized varlong: 1 to 9 (the 9th byte is raw). */
+  static int varLongSize(long value) {
+    // Each group of 7 bits below bit 56 takes a byte; anything above takes the raw 9th byte.
+    int significantBits = 64 - Long.numberOfLeadingZeros(value | 1);
+    return significantBits > 56 ? 9 : (significantBits + 6) / 7;
+  }
+
+  /**
+   * Bytes of {@code s} in UTF-8. An unpaired surrogate counts as 3 bytes; {@link WireWriter}
+   * refuses such a string, so the count only needs to be defined, not used.
+   */
+  static long utf8Length(String s) {
+    int n = s.length();
+    long bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) {
+          bytes += 1;
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          // Two chars become four bytes: two already counted.
+          bytes += 2;
+          i++;
+        } else {
+          bytes += 2;
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** Bytes of a length-prefixed UTF-8 string. */
+  static long stringSize(String s) {
+    long length = utf8Length(s);
+    return varIntSize((int) Math.min(length, Integer.MAX_VALUE)) + length;
+  }
+
+  /** Bytes of a {@link Version}: timestamp and length-prefixed origin. */
+  static long versionSize(Version v) {
+    return LONG_BYTES + stringSize(v.origin().value());
+  }
+
+  /** Bytes of a {@link KeyVersion}. */
+  static long keyVersionSize(KeyVersion kv) {
+    return stringSize(kv.key()) + versionSize(kv.version());
+  }
+
+  /** Bytes of an {@link Entry}: key, version, flags and, unless a tombstone, the value. */
+  static long entrySize(Entry e) {
+    long size = stringSize(e.key()) + versionSize(e.version()) + 1;
+    if (!e.isTombstone()) {
+      int length = e.valueLength();
+      size += varIntSize(length) + length;
+    }
+    return size;
+  }
+
+  /** Bytes of a count-prefixed list of entries. */
+  static long entriesSize(List<Entry> entries) {
+    int n = entries.size();
+    long size = varIntSize(n);
+    for (int i = 0; i < n; i++) {
+      size += entrySize(entries.get(i));
+    }
+    return size;
+  }
+
+  /** Bytes of a count-prefixed list of key versions. */
+  static long keyVersionsSize(List<KeyVersion> versions) {
+    int n = versions.size();
+    long size = varIntSize(n);
+    for (int i = 0; i < n; i++) {
+      size += keyVersionSize(versions.get(i));
+    }
+    return size;
+  }
+
+  /** Bytes of a {@link Digest}: root hash, size and the listed versions. */
+  static long digestSize(Digest d) {
+    return LONG_BYTES + varIntSize(d.size()) + keyVersionsSize(d.versions());
+  }
+
+  /**
+   * Bytes of the whole encoded message, header included.
+   *
+   * @throws IllegalArgumentException if the message is not one of the built-in types
+   */
+  static long messageSize(GossipMessage m) {
+    // Most frequent types first: rumors and their replies dominate simulated traffic.
+    if (m instanceof RumorPush) {
+      RumorPush p = (RumorPush) m;
+      return HEADER_BYTES + 1 + entriesSize(p.entries());
+    }
+    if (m instanceof RumorReply) {
+      RumorReply r = (RumorReply) m;
+      return HEADER_BYTES + 1 + entriesSize(r.entries()) + keyVersionsSize(r.acked()) + LONG_BYTES;
+    }
+    if (m instanceof SyncDigest) {
+      return HEADER_BYTES + 1 + digestSize(((SyncDigest) m).digest());
+    }
+    if (m instanceof SyncReply) {
+      SyncReply r = (SyncReply) m;
+      List<String> wanted = r.wanted();
+      int n = wanted.size();
+      long size = HEADER_BYTES + entriesSize(r.entries()) + varIntSize(n);
+      for (int i = 0; i < n; i++) {
+        size += stringSize(wanted.get(i));
+      }
+      return size;
+    }
+    if (m instanceof SyncEntries) {
+      return HEADER_BYTES + entriesSize(((SyncEntries) m).entries());
+    }
+    if (m instanceof Mail) {
+      Mail mail = (Mail) m;
+      return HEADER_BYTES + varLongSize(mail.sequence()) + entriesSize(mail.entries());
+    }
+    if (m instanceof MailAck) {
+      return HEADER_BYTES + varLongSize(((MailAck) m).sequence());
+    }
+    throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
+  }
+
+  /** The simple name of the type registered under message id {@code id}, for error messages. */
+  static String messageName(int id) {
+    switch (id) {
+      case ID_SYNC_DIGEST:
+        return "SyncDigest";
+      case ID_SYNC_REPLY:
+        return "SyncReply";
+      case ID_SYNC_ENTRIES:
+        return "SyncEntries";
+      case ID_RUMOR_PUSH:
+        return "RumorPush";
+      case ID_RUMOR_REPLY:
+        return "RumorReply";
+      case ID_MAIL:
+        return "Mail";
+      case ID_MAIL_ACK:
+        return "MailAck";
+      default:
+        return "message type " + id;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.gossipkit.core.codec;
+
+import com.esotericsoftware.kryo.io.Output;
+
+/**
+ * Writes the fields of the wire format that need more than one Kryo call, checking the same
+ * limits the reader enforces, so a node never sends what a peer with the same configuration
+ * must refuse.
+ *
+ * <p>Strings are written as UTF-8 straight into the output, without the intermediate array of
+ * {@code String.getBytes}; a string holding an unpaired surrogate is refused rather than silently
+ * replaced by {@code '?'}, which would change the key on the way.
+ */
+final class WireWriter {
+  private WireWriter() {}
+
+  /** Refuses a list of {@code count} {@code name}s if it exceeds {@code limit}. */
+  static void checkCount(int count, String name, int limit, String limitName) {
+    if (count > limit) {
+      throw new WireException(name + " count " + count + " exceeds " + limitName + " " + limit);
+    }
+  }
+
+  /** Writes a length-prefixed byte array of at most {@code limit} bytes. */
+  static void writeBytes(Output out, byte[] bytes, String name, int limit, String limitName) {
+    if (bytes.length > limit) {
+      throw new WireException(
+          name + " length " + bytes.length + " exceeds " + limitName + " " + limit);
+    }
+    out.writeVarInt(bytes.length, true);
+    out.writeBytes(bytes);
+  }
+
+  /** Writes a length-prefixed UTF-8 string of at most {@code limit} bytes. */
+  static void writeUtf8(Output out, String s, String name, int limit, String limitName) {
+    long length = WireFormat.utf8Length(s);
+    if (length > limit) {
+      throw new WireException(name + " length " + length + " exceeds " + limitName + " " + limit);
+    }
+    out.writeVarInt((int) length, true);
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        out.writeByte(c);
+      } else if (c < 0x800) {
+        out.writeByte(0xC0 | (c >> 6));
+        out.writeByte(0x80 | (c & 0x3F));
+      } else if (!Character.isSurrogate(c)) {
+        out.writeByte(0xE0 | (c >> 12));
+        out.writeByte(0x80 | ((c >> 6) & 0x3F));
+        out.writeByte(0x80 | (c & 0x3F));
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, s.charAt(++i));
+        out.writeByte(0xF0 | (cp >> 18));
+        out.writeByte(0x80 | ((cp >> 12) & 0x3F));
+        out.writeByte(0x80 | ((cp >> 6) & 0x3F));
+        out.writeByte(0x80 | (cp & 0x3F));
+      } else {
+        throw new WireException(
+            name + " holds an unpaired surrogate at index " + i + ", which UTF-8 cannot carry");
+      }
+    }
+  }
+}

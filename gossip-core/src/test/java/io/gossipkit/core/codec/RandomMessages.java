@@ -1,0 +1,160 @@
+package io.gossipkit.core.codec;
+
+import io.gossipkit.api.Digest;
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.Version;
+import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.Mail;
+import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.SyncDigest;
+import io.gossipkit.api.message.SyncEntries;
+import io.gossipkit.api.message.SyncReply;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Seeded generator of valid messages for the codec tests: every message type, keys and node ids
+ * mixing 1- to 4-byte UTF-8 characters, tombstones, and lengths and numbers chosen around varint
+ * boundaries, all within the default {@code GossipConfig.lan()} limits.
+ */
+final class RandomMessages {
+  /** Number of message types {@link #message(int)} knows. */
+  static final int TYPES = 7;
+
+  // One sample per UTF-8 width, including a supplementary character (a surrogate pair in Java).
+  private static final String[] CHARS = {"a", "Z", "7", "-", "é", "ß", "€", "中", "😀", "𝄞"};
+  private static final int[] LENGTH_EDGES = {0, 1, 127, 128, 255, 256, 16_383, 16_384};
+  private static final long[] LONG_EDGES = {
+    0, 1, 127, 128, (1L << 14) - 1, 1L << 14, (1L << 56) - 1, 1L << 56, Long.MAX_VALUE, -1,
+    Long.MIN_VALUE
+  };
+
+  private final Random random;
+
+  RandomMessages(long seed) {
+    this.random = new Random(seed);
+  }
+
+  /** A random message of type {@code type} in {@code [0, TYPES)}. */
+  GossipMessage message(int type) {
+    switch (type) {
+      case 0:
+        return new SyncDigest(Exchange.values()[random.nextInt(3)], digest());
+      case 1:
+        return new SyncReply(entries(), keys());
+      case 2:
+        return new SyncEntries(entries());
+      case 3:
+        return new RumorPush(entries(), random.nextBoolean(), random.nextBoolean());
+      case 4: {
+        // Often few acks, sometimes up to the maximum of 64.
+        int acks = random.nextInt(RumorReply.MAX_ACKED + 1) / (1 + random.nextInt(4));
+        List<KeyVersion> acked = keyVersions(acks);
+        return new RumorReply(entries(), acked, random.nextLong(), random.nextBoolean());
+      }
+      case 5:
+        return new Mail(number(), entries());
+      case 6:
+        return new MailAck(number());
+      default:
+        throw new IllegalArgumentException("type " + type);
+    }
+  }
+
+  /** A random message of a random type. */
+  GossipMessage message() {
+    return message(random.nextInt(TYPES));
+  }
+
+  /** A long that is often a varint boundary. */
+  long number() {
+    return random.nextInt(3) == 0
+        ? LONG_EDGES[random.nextInt(LONG_EDGES.length)]
+        : random.nextLong() >>> random.nextInt(64);
+  }
+
+  /** A string of at most {@code maxBytes} UTF-8 bytes and at least {@code minChars} characters. */
+  String text(int minChars, int maxChars, int maxBytes) {
+    int chars = minChars + random.nextInt(maxChars - minChars + 1);
+    StringBuilder sb = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < chars; i++) {
+      // Mostly ASCII, as real keys are, with every wider width represented.
+      String c = random.nextInt(4) == 0 ? CHARS[4 + random.nextInt(CHARS.length - 4)]
+          : CHARS[random.nextInt(4)];
+      int width = c.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + width > maxBytes) {
+        break;
+      }
+      sb.append(c);
+      bytes += width;
+    }
+    return sb.toString();
+  }
+
+  String key() {
+    return text(0, 24, 1024);
+  }
+
+  NodeId nodeId() {
+    String id = text(1, random.nextInt(20) == 0 ? 200 : 12, NodeId.MAX_UTF8_BYTES);
+    return NodeId.of(id.isEmpty() ? "n" : id);
+  }
+
+  Version version() {
+    long timestamp =
+        random.nextInt(4) == 0 ? LONG_EDGES[random.nextInt(9)] : random.nextLong() >>> 1;
+    return Version.of(timestamp, nodeId());
+  }
+
+  Entry entry() {
+    if (random.nextInt(5) == 0) {
+      return Entry.tombstone(key(), version());
+    }
+    int length = random.nextInt(10) == 0
+        ? LENGTH_EDGES[random.nextInt(LENGTH_EDGES.length)]
+        : random.nextInt(40);
+    byte[] value = new byte[length];
+    random.nextBytes(value);
+    return Entry.of(key(), value, version());
+  }
+
+  List<Entry> entries() {
+    int n = random.nextInt(4) == 0 ? 0 : random.nextInt(12);
+    List<Entry> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(entry());
+    }
+    return list;
+  }
+
+  List<String> keys() {
+    int n = random.nextInt(10);
+    List<String> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(key());
+    }
+    return list;
+  }
+
+  List<KeyVersion> keyVersions(int n) {
+    List<KeyVersion> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(new KeyVersion(key(), version()));
+    }
+    return list;
+  }
+
+  Digest digest() {
+    List<KeyVersion> versions = keyVersions(random.nextInt(3) == 0 ? 0 : random.nextInt(30));
+    int size = random.nextBoolean() ? versions.size() : random.nextInt(Integer.MAX_VALUE);
+    return new Digest(random.nextLong(), size, versions);
+  }
+}

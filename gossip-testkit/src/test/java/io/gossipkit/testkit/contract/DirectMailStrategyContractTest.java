@@ -1,0 +1,24 @@
+package io.gossipkit.testkit.contract;
+
+import io.gossipkit.api.DisseminationStrategy;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.core.PeerSelectors;
+import io.gossipkit.core.RumorOptions;
+import io.gossipkit.core.StopRule;
+import io.gossipkit.core.Strategies;
+import java.util.function.Supplier;
+
+/** The built-in strategy DirectMail passes the dissemination strategy contract, as a user's would. */
+class DirectMailStrategyContractTest extends DisseminationStrategyContract {
+  @Override
+  protected Supplier<DisseminationStrategy> newStrategy() {
+    return Strategies.directMail();
+  }
+
+  @Override
+  protected boolean convergesDespiteLoss() {
+    // Bounded retries: under heavy loss some mail is dropped, counted, never silently.
+    return false;
+  }
+
+}

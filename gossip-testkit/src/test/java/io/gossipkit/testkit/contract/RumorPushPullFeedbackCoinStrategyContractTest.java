@@ -1,0 +1,22 @@
+package io.gossipkit.testkit.contract;
+
+import io.gossipkit.api.DisseminationStrategy;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.core.PeerSelectors;
+import io.gossipkit.core.RumorOptions;
+import io.gossipkit.core.StopRule;
+import io.gossipkit.core.Strategies;
+import java.util.function.Supplier;
+
+/** The built-in strategy RumorPushPullFeedbackCoin passes the dissemination strategy contract, as a user's would. */
+class RumorPushPullFeedbackCoinStrategyContractTest extends DisseminationStrategyContract {
+  @Override
+  protected Supplier<DisseminationStrategy> newStrategy() {
+    return Strategies.rumorMongering(RumorOptions.builder().exchange(Exchange.PUSH_PULL).stopRule(StopRule.FEEDBACK_COIN).build());
+  }
+
+  @Override
+  protected boolean guaranteesConvergence() {
+    return false;
+  }
+}

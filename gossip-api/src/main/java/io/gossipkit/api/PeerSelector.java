@@ -8,7 +8,7 @@ import java.util.List;
  * <p>Runs on the node's executor; must not block. A selector MUST never return this node (the
  * view never lists it), MUST NOT return {@code exclude}, MUST NOT return the same peer twice in one
  * call, and MUST return {@code min(count, eligible peers)} peers when that many are eligible
- * (rules R1.1 to R1.4 of docs/contracts.md, checked by the testkit's {@code PeerSelectorContract}).
+ * (rules R1.x of docs/contracts.md, checked by the testkit's {@code PeerSelectorContract}).
  * A stateful selector (one that walks the view) is created once per node.
  *
  * <p>Built-in selectors come from {@code io.gossipkit.core.PeerSelectors}.

@@ -10,7 +10,7 @@ import io.gossipkit.core.internal.peers.ShuffledRoundRobinPeerSelector;
  * Static factories for the built-in {@link PeerSelector}s.
  *
  * <p>Every selector here passes the testkit's {@code PeerSelectorContract} (rules R1.x of
- * docs/contracts-peer-selector.md): it never returns {@code exclude}, never returns a peer twice
+ * docs/contracts.md): it never returns {@code exclude}, never returns a peer twice
  * in one call, returns only live peers of the view ({@link io.gossipkit.api.PeerView#isLive}),
  * returns {@code min(count, eligible)} peers where eligible means live and not {@code exclude},
  * and returns an empty list for an empty view; {@link #random()} and {@link

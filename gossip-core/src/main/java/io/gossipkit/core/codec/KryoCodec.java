@@ -26,7 +26,7 @@ import java.util.Objects;
  * limit, or the bytes that remain, before allocating for it (R4.8, R4.9). Every varint must be in
  * its shortest form and every string strict UTF-8, so an accepted input re-encodes to exactly the
  * same bytes. Encoding refuses what a peer with the same configuration would refuse (R4.11,
- * R4.12). Rule ids refer to {@code docs/contracts-codec-merge.md}.
+ * R4.12). Rule ids refer to {@code docs/contracts.md}.
  *
  * <p>Wire format, version 1. All varints are Kryo's positive-optimized varints (7 bits per byte,
  * least significant group first, high bit set on every byte but the last; a varlong's ninth byte

@@ -9,6 +9,6 @@
  * ({@code ValueSerializers}, {@code MessageSerializers}). No reflection-based serializer is used:
  * every byte read from the network goes through a length check against {@code WireLimits} before
  * anything is allocated for it. The byte layout of every message is drawn in the Javadoc of
- * {@link io.gossipkit.core.codec.KryoCodec} and in {@code docs/contracts-codec-merge.md}.
+ * {@link io.gossipkit.core.codec.KryoCodec} and in {@code docs/contracts.md}.
  */
 package io.gossipkit.core.codec;

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link Codec} must pass: rules R4.1 to R4.13 of {@code
- * docs/contracts-codec-merge.md}, checking round trips of every built-in message, the exactness of
+ * docs/contracts.md}, checking round trips of every built-in message, the exactness of
  * {@link Codec#encodedSize}, and that no input (random, truncated, padded, over a limit or
  * claiming a huge length) makes {@link Codec#decode} throw anything but {@link CodecException} or
  * allocate beyond its limit.

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link MergePolicy} must pass: rules R3.1 to R3.7 of {@code
- * docs/contracts-codec-merge.md}. Replicas converge only if the merge is a join (commutative,
+ * docs/contracts.md}. Replicas converge only if the merge is a join (commutative,
  * associative, idempotent), deterministic, total (never null, never throws) and keeps the key.
  *
  * <p>Inputs are many seeded random entries of one key: live entries and tombstones, drawn from

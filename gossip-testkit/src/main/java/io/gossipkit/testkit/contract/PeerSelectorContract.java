@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract every {@link PeerSelector} must pass: rules R1.x of
- * docs/contracts-peer-selector.md, one test per rule.
+ * docs/contracts.md, one test per rule.
  *
  * <p>Extend it, implement {@link #newPeerSelector()}, and override a capability method where your
  * selector legitimately differs from the strict default; the rules that depend on it are then

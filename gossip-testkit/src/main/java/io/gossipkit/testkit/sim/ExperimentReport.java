@@ -55,6 +55,9 @@ public record ExperimentReport(
     field(b, "fanout", spec.fanout());
     field(b, "loss", num(spec.loss()));
     field(b, "updates", spec.updates());
+    field(b, "value_bytes", spec.valueBytes());
+    field(b, "backup_every", spec.backupEvery());
+    field(b, "max_cycles", spec.maxCycles());
     field(b, "timing", '"' + spec.timing().name().toLowerCase(Locale.ROOT) + '"');
     field(b, "runs", spec.runs());
     field(b, "seed", spec.seed());

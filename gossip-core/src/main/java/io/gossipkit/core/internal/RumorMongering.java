@@ -202,14 +202,16 @@ public final class RumorMongering implements DisseminationStrategy {
         break;
       }
     }
-    if (hot == null) {
-      hot = new Hot[1];
-    } else if (hotCount == hot.length) {
+    if (hot != null && hotCount == hot.length) {
       if (hotCount >= options.maxHot()) {
+        // With maxHot 1 this empties the array (removeHot releases it): allocated again below.
         removeHot(0, ctx, "rumors.dropped_hot_overflow");
       } else {
         hot = Arrays.copyOf(hot, Math.min(options.maxHot(), hotCount * 2));
       }
+    }
+    if (hot == null) {
+      hot = new Hot[1];
     }
     hot[hotCount++] = new Hot(e, ctx.now());
     batch = null;

@@ -41,8 +41,9 @@ public interface GossipContext {
   void count(String name, long delta);
 
   /**
-   * Asks the engine to call {@link DisseminationStrategy#onRound} again after the gossip interval
-   * even if the strategy reported itself idle. Strategies call it when they gain work.
+   * Tells the engine the strategy may have gained work: if it is no longer idle, a round is armed
+   * for the next gossip interval. Strategies call it after a change that makes
+   * {@link DisseminationStrategy#isIdle()} false, since an idle node has no round armed.
    */
   void wake();
 }

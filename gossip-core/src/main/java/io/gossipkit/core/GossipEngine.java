@@ -197,13 +197,20 @@ public final class GossipEngine implements GossipContext, Runnable {
   }
 
   private void armRound(boolean first) {
-    if (roundArmed || stopped || !started || strategy.isIdle()) {
+    if (roundArmed || stopped || !started) {
+      return;
+    }
+    boolean idle = strategy.isIdle();
+    if (idle && store.tombstones() == 0) {
       return;
     }
     roundArmed = true;
     long interval = env.intervalMillis;
     long delay;
-    if (first) {
+    if (idle) {
+      // Nothing to spread, but tombstones to collect: wake rarely, a tenth of their lifetime.
+      delay = Math.max(interval, env.tombstoneTtlMillis / 10);
+    } else if (first) {
       delay = 1 + (long) (env.random.nextDouble() * interval);
     } else if (env.jitter > 0) {
       delay = Math.max(1, interval + (long) ((env.random.nextDouble() * 2 - 1) * env.jitter * interval));
@@ -225,7 +232,9 @@ public final class GossipEngine implements GossipContext, Runnable {
     if (stopped) {
       return;
     }
-    strategy.onRound(this);
+    if (!strategy.isIdle()) {
+      strategy.onRound(this);
+    }
     if (store.tombstones() > 0) {
       int removed = store.collectTombstones(env.clock.millis() - env.tombstoneTtlMillis);
       if (removed > 0) {

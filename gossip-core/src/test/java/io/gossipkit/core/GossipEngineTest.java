@@ -218,12 +218,23 @@ class GossipEngineTest {
 
     stub.idle = true;
     cluster.fireTimers();
-    assertEquals(2, stub.rounds);
+    assertEquals(1, stub.rounds, "a strategy idle when its timer fires gets no round");
     assertEquals(0, cluster.pendingTimers().size(), "not re-armed once idle");
 
     stub.idle = false;
     engine.receive(NodeId.of("n1"), new MailAck(2));
     assertEquals(1, cluster.pendingTimers().size(), "a message that gives work re-arms");
+  }
+
+  @Test
+  void anIdleNodeHoldingTombstonesStillWakesToCollectThem() {
+    stub.idle = true;
+    engine.start();
+    engine.delete("gone");
+    List<TestCluster.Timer> pending = cluster.pendingTimers();
+    assertEquals(1, pending.size(), "a tombstone arms a collection round");
+    assertTrue(pending.get(0).delayMillis >= INTERVAL, "collection waits at least an interval");
+    assertEquals(0, stub.rounds);
   }
 
   @Test

@@ -30,20 +30,28 @@ import java.util.List;
 public final class RumorMongering implements DisseminationStrategy {
   /** One hot rumor: the entry, the stop-rule count, and when this node learned it. */
   private static final class Hot {
-    final Entry entry;
-    final long learnedAt;
+    Entry entry;
+    long learnedAt;
     int count;
     int sends;
 
-    Hot(Entry entry, long learnedAt) {
-      this.entry = entry;
-      this.learnedAt = learnedAt;
+    Hot set(Entry e, long learned) {
+      entry = e;
+      learnedAt = learned;
+      count = 0;
+      sends = 0;
+      return this;
     }
   }
 
   private final RumorOptions options;
   private final PeerSelector selector;
-  private Hot[] hot;
+  /**
+   * Hot rumors, first {@code hotCount} used. The one-slot array and its record are made with the
+   * strategy, so they sit next to the engine in memory: with one rumor in flight, the common case,
+   * a visit to this node touches one neighbourhood instead of three scattered objects.
+   */
+  private Hot[] hot = {new Hot()};
   private int hotCount;
   private List<Entry> batch;
 
@@ -202,28 +210,29 @@ public final class RumorMongering implements DisseminationStrategy {
         break;
       }
     }
-    if (hot != null && hotCount == hot.length) {
+    if (hotCount == hot.length) {
       if (hotCount >= options.maxHot()) {
-        // With maxHot 1 this empties the array (removeHot releases it): allocated again below.
         removeHot(0, ctx, "rumors.dropped_hot_overflow");
       } else {
         hot = Arrays.copyOf(hot, Math.min(options.maxHot(), hotCount * 2));
       }
     }
-    if (hot == null) {
-      hot = new Hot[1];
+    Hot h = hot[hotCount];
+    if (h == null) {
+      h = new Hot();
     }
-    hot[hotCount++] = new Hot(e, ctx.now());
+    hot[hotCount++] = h.set(e, ctx.now());
     batch = null;
     ctx.wake();
   }
 
   private void removeHot(int i, GossipContext ctx, String counter) {
+    Hot removed = hot[i];
+    removed.entry = null;
     System.arraycopy(hot, i + 1, hot, i, hotCount - i - 1);
-    hot[--hotCount] = null;
-    if (hotCount == 0) {
-      hot = null;
-    }
+    hotCount--;
+    // The freed record stays in the first free slot, so the next rumor reuses it.
+    hot[hotCount] = removed;
     batch = null;
     if (counter != null) {
       ctx.count(counter, 1);

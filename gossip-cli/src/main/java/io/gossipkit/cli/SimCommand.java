@@ -9,6 +9,7 @@ import io.gossipkit.testkit.sim.Experiment;
 import io.gossipkit.testkit.sim.ExperimentReport;
 import io.gossipkit.testkit.sim.ExperimentSpec;
 import io.gossipkit.testkit.sim.Mode;
+import io.gossipkit.testkit.sim.PeerChoice;
 import io.gossipkit.testkit.sim.Timing;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -193,6 +194,19 @@ final class SimCommand implements Callable<Integer> {
   Timing timing;
 
   @Option(
+      names = "--peers",
+      paramLabel = "PEERS",
+      defaultValue = "random",
+      converter = PeerChoices.class,
+      completionCandidates = PeerChoices.class,
+      description =
+          "How nodes pick peers, one of ${COMPLETION-CANDIDATES}. random: uniformly among live"
+              + " peers (Demers' model). ring: the closed ring, each node's next live successors,"
+              + " dead members skipped. round-robin: every peer once per pass, in a per-node"
+              + " random order. Default: ${DEFAULT-VALUE}.")
+  PeerChoice peers;
+
+  @Option(
       names = "--backup-every",
       paramLabel = "M",
       defaultValue = "10",
@@ -305,6 +319,7 @@ final class SimCommand implements Callable<Integer> {
         .timing(timing)
         .backupEvery(backupEvery)
         .maxCycles(maxCycles)
+        .peers(peers)
         .build();
   }
 
@@ -383,6 +398,12 @@ final class SimCommand implements Callable<Integer> {
   static final class StopRules extends EnumFlag<StopRule> {
     StopRules() {
       super(StopRule.class);
+    }
+  }
+
+  static final class PeerChoices extends EnumFlag<PeerChoice> {
+    PeerChoices() {
+      super(PeerChoice.class);
     }
   }
 

@@ -68,10 +68,11 @@ public final class Experiment {
                 .stopRule(spec.stopRule())
                 .k(spec.k())
                 .fanout(spec.fanout())
+                .selector(spec.peers().selectors())
                 .build());
     switch (spec.mode()) {
       case ANTI_ENTROPY:
-        return Strategies.antiEntropy(spec.exchange(), PeerSelectors::random, spec.fanout());
+        return Strategies.antiEntropy(spec.exchange(), spec.peers().selectors(), spec.fanout());
       case RUMOR:
         return rumor;
       case DIRECT_MAIL:

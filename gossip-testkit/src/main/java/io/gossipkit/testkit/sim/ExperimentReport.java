@@ -53,6 +53,7 @@ public record ExperimentReport(
     field(b, "stop", '"' + spec.stopRule().name().toLowerCase(Locale.ROOT).replace('_', '-') + '"');
     field(b, "k", spec.k());
     field(b, "fanout", spec.fanout());
+    field(b, "peers", '"' + spec.peers().name().toLowerCase(Locale.ROOT).replace('_', '-') + '"');
     field(b, "loss", num(spec.loss()));
     field(b, "updates", spec.updates());
     field(b, "value_bytes", spec.valueBytes());

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param timing cycles or asynchronous
  * @param backupEvery rounds between backup anti-entropy rounds in composite mode
  * @param maxCycles a run stops after this many cycles even if not finished
+ * @param peers how nodes pick peers
  */
 public record ExperimentSpec(
     int nodes,
@@ -38,7 +39,8 @@ public record ExperimentSpec(
     long seed,
     Timing timing,
     int backupEvery,
-    long maxCycles) {
+    long maxCycles,
+    PeerChoice peers) {
 
   /** Checks every field. */
   public ExperimentSpec {
@@ -46,6 +48,7 @@ public record ExperimentSpec(
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(stopRule, "stopRule");
     Objects.requireNonNull(timing, "timing");
+    Objects.requireNonNull(peers, "peers");
     check("nodes", nodes, 2);
     check("k", k, 1);
     check("fanout", fanout, 1);
@@ -88,6 +91,7 @@ public record ExperimentSpec(
     private Timing timing = Timing.CYCLES;
     private int backupEvery = 10;
     private long maxCycles = 100_000;
+    private PeerChoice peers = PeerChoice.RANDOM;
 
     private Builder() {}
 
@@ -175,11 +179,17 @@ public record ExperimentSpec(
       return this;
     }
 
+    /** How nodes pick peers; uniformly at random by default. */
+    public Builder peers(PeerChoice v) {
+      peers = v;
+      return this;
+    }
+
     /** Builds the spec. */
     public ExperimentSpec build() {
       return new ExperimentSpec(
           nodes, mode, exchange, stopRule, k, fanout, loss, updates, valueBytes, runs, seed,
-          timing, backupEvery, maxCycles);
+          timing, backupEvery, maxCycles, peers);
     }
   }
 }

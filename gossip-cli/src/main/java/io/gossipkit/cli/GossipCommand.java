@@ -21,7 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = GossipCommand.Version.class,
     description = "Gossip Kit: epidemic (gossip) protocols for Java.",
-    subcommands = {SimCommand.class})
+    subcommands = {SimCommand.class, KeygenCommand.class})
 final class GossipCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

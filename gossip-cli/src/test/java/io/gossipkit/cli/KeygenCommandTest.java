@@ -1,0 +1,138 @@
+package io.gossipkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.gossipkit.crypto.AeadAlgorithm;
+import io.gossipkit.crypto.Keyring;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code gossip keygen}: an owner-only key file that the keyring loads, never overwritten by accident. */
+class KeygenCommandTest {
+  private static final Pattern KEY_LINE = Pattern.compile("(?m)^\\d+ (?:\\S+ )?(\\S{44})$");
+
+  @TempDir Path dir;
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private static Result gossip(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = GossipCommand.commandLine()
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
+  private static String keyOf(Path file) throws IOException {
+    Matcher m = KEY_LINE.matcher(Files.readString(file));
+    assertTrue(m.find(), "no key line in " + file);
+    return m.group(1);
+  }
+
+  @Test
+  void writesAnOwnerOnlyFileTheKeyringLoadsAndPrintsTheIdButNotTheKey() throws IOException {
+    Path file = dir.resolve("cluster.key");
+    Result r = gossip("keygen", "--out", file.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals("key id 1 written to " + file + " (owner read/write only)",
+        r.out().strip());
+    if (posix()) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+    Keyring keys = Keyring.load(file);
+    assertEquals(1, keys.primaryId());
+    assertFalse(r.out().contains(keyOf(file)) || r.err().contains(keyOf(file)),
+        "the key was printed");
+  }
+
+  @Test
+  void refusesToOverwriteAnExistingFileUnlessForced() throws IOException {
+    Path file = dir.resolve("cluster.key");
+    assertEquals(0, gossip("keygen", "--out", file.toString()).exitCode());
+    String before = Files.readString(file);
+
+    Result refused = gossip("keygen", "--out", file.toString(), "--id", "2");
+    assertEquals(1, refused.exitCode());
+    assertEquals("gossip keygen: " + file + " already exists; not overwritten (use --force to"
+        + " replace it and lose its keys)", refused.err().strip());
+    assertEquals(before, Files.readString(file));
+
+    Result forced = gossip("keygen", "--out", file.toString(), "--id", "2", "--force");
+    assertEquals(0, forced.exitCode(), forced.err());
+    assertNotEquals(keyOf(file), before);
+    assertEquals(2, Keyring.load(file).primaryId());
+    if (posix()) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "no temporary file left behind");
+    }
+  }
+
+  @Test
+  void replacingAWorldWritableFileStillLeavesAnOwnerOnlyOne() throws IOException {
+    assumeTrue(posix(), "no POSIX permissions on this filesystem");
+    // The new file is created owner-only and renamed over the old one, so it never inherits the
+    // old file's permissions.
+    Path plain = dir.resolve("a.key");
+    Path forced = dir.resolve("b.key");
+    Files.writeString(forced, "old");
+    Files.setPosixFilePermissions(forced, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertEquals(0, gossip("keygen", "--out", plain.toString()).exitCode());
+    assertEquals(0, gossip("keygen", "--out", forced.toString(), "--force").exitCode());
+    for (Path p : new Path[] {plain, forced}) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+    }
+  }
+
+  @Test
+  void tagsTheKeyWithAnAlgorithmWhenAsked() throws IOException {
+    Path file = dir.resolve("chacha.key");
+    Result r = gossip("keygen", "--out", file.toString(), "--id", "7", "--algorithm",
+        "chacha20-poly1305");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().startsWith("key id 7 (chacha20-poly1305) written to "), r.out());
+    assertEquals(AeadAlgorithm.CHACHA20_POLY1305,
+        Keyring.load(file).algorithmOf(7).orElseThrow());
+  }
+
+  @Test
+  void invalidArgumentsExitWithTwoAndWriteNothing() {
+    Path file = dir.resolve("x.key");
+    Result badAlg = gossip("keygen", "--out", file.toString(), "--algorithm", "rot13");
+    assertEquals(2, badAlg.exitCode());
+    assertTrue(badAlg.err().startsWith("gossip keygen: --algorithm: unknown algorithm 'rot13'"),
+        badAlg.err());
+    assertEquals(2, gossip("keygen", "--out", file.toString(), "--id", "-3").exitCode());
+    assertEquals(2, gossip("keygen").exitCode(), "--out is required");
+    assertFalse(Files.exists(file));
+  }
+
+  @Test
+  void aMissingDirectoryIsReported() {
+    Path file = dir.resolve("no/such/dir/k.key");
+    Result r = gossip("keygen", "--out", file.toString());
+    assertEquals(1, r.exitCode());
+    assertTrue(r.err().contains("does not exist"), r.err());
+  }
+}

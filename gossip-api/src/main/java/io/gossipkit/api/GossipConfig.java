@@ -32,6 +32,7 @@ public final class GossipConfig {
   private final int retryQueueCapacity;
   private final int maxRetries;
   private final String clusterLabel;
+  private final boolean requireSignatures;
 
   private GossipConfig(Builder b) {
     gossipInterval = b.gossipInterval;
@@ -53,6 +54,7 @@ public final class GossipConfig {
     retryQueueCapacity = b.retryQueueCapacity;
     maxRetries = b.maxRetries;
     clusterLabel = b.clusterLabel;
+    requireSignatures = b.requireSignatures;
   }
 
   /** A builder with the LAN defaults. */
@@ -200,6 +202,18 @@ public final class GossipConfig {
     return clusterLabel;
   }
 
+  /**
+   * True if a received entry is applied only when it carries a valid signature of its origin
+   * ({@link EntryVerifier.Result#VALID}); false by default. Needs an {@link EntryVerifier}, and
+   * every node that writes needs an {@link EntrySigner}, or its writes are dropped everywhere.
+   * Whatever this says, a received signature is always checked when present and a bad one is
+   * always dropped; only this setting also stops a relay from stripping a signature and altering
+   * the write it covered.
+   */
+  public boolean requireSignatures() {
+    return requireSignatures;
+  }
+
   @Override
   public String toString() {
     return "GossipConfig{gossipInterval=" + gossipInterval + ", fanout=" + fanout
@@ -211,7 +225,8 @@ public final class GossipConfig {
         + ", maxKeyBytes=" + maxKeyBytes + ", maxValueBytes=" + maxValueBytes
         + ", maxEntriesPerMessage=" + maxEntriesPerMessage + ", maxDigestEntries="
         + maxDigestEntries + ", retryQueueCapacity=" + retryQueueCapacity + ", maxRetries="
-        + maxRetries + ", clusterLabel='" + clusterLabel + "'}";
+        + maxRetries + ", clusterLabel='" + clusterLabel + "', requireSignatures="
+        + requireSignatures + "}";
   }
 
   /** Builds a {@link GossipConfig}; starts from the LAN preset. Setters check their argument. */
@@ -235,6 +250,7 @@ public final class GossipConfig {
     private int retryQueueCapacity = 1024;
     private int maxRetries = 3;
     private String clusterLabel = "";
+    private boolean requireSignatures;
 
     private Builder() {}
 
@@ -258,6 +274,7 @@ public final class GossipConfig {
       retryQueueCapacity = c.retryQueueCapacity;
       maxRetries = c.maxRetries;
       clusterLabel = c.clusterLabel;
+      requireSignatures = c.requireSignatures;
     }
 
     private static Duration positive(String name, Duration d) {
@@ -395,6 +412,15 @@ public final class GossipConfig {
             "clusterLabel must be at most 255 characters, was " + v.length());
       }
       clusterLabel = v;
+      return this;
+    }
+
+    /**
+     * Apply received entries only if validly signed by their origin; false by default. See
+     * {@link GossipConfig#requireSignatures()}.
+     */
+    public Builder requireSignatures(boolean v) {
+      requireSignatures = v;
       return this;
     }
 

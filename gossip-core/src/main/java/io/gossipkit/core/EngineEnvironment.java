@@ -1,6 +1,8 @@
 package io.gossipkit.core;
 
 import io.gossipkit.api.Clock;
+import io.gossipkit.api.EntrySigner;
+import io.gossipkit.api.EntryVerifier;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.MergePolicy;
 import io.gossipkit.api.RandomSource;
@@ -9,10 +11,17 @@ import java.util.Objects;
 
 /**
  * Everything engines may share: configuration, merge policy, clock, scheduler, random source,
- * outgoing message sink and observer.
+ * outgoing message sink, observer, and the optional origin-signature signer and verifier.
  *
  * <p>A production node has one environment of its own; a simulation shares one among all its
  * engines, which is what lets a million engines fit in a few hundred megabytes. Immutable.
+ *
+ * <p>Signing and verification live here, not in each engine, for the same reason: an engine
+ * pays no field for them, and without a signer, a verifier or {@link
+ * GossipConfig#requireSignatures()} the engine's receive path tests one shared boolean and one
+ * reference per entry and nothing more. A signer shared by many engines (a simulation) signs for
+ * whichever origin the entry names; {@link EntrySigner#sign} says how it refuses one it has no
+ * key for.
  */
 public final class EngineEnvironment {
   final GossipConfig config;
@@ -22,6 +31,12 @@ public final class EngineEnvironment {
   final RandomSource random;
   final MessageSink sink;
   final EngineObserver observer;
+  final EntrySigner signer;
+  final EntryVerifier verifier;
+  /** {@code config.requireSignatures()}, read here on every received entry. */
+  final boolean requireSignatures;
+  /** True if every received entry goes through signature checks, signed or not. */
+  final boolean checkEveryEntry;
   final long intervalMillis;
   final long tombstoneTtlMillis;
   final double jitter;
@@ -35,6 +50,12 @@ public final class EngineEnvironment {
     random = b.random;
     sink = b.sink;
     observer = b.observer;
+    signer = b.signer;
+    verifier = b.verifier;
+    requireSignatures = config.requireSignatures();
+    // Without a verifier only signed entries need a look (to be counted as unverified); with one,
+    // or when signatures are required, every entry does.
+    checkEveryEntry = verifier != null || requireSignatures;
     intervalMillis = config.gossipInterval().toMillis();
     tombstoneTtlMillis = config.tombstoneTtl().toMillis();
     jitter = b.jitter;
@@ -55,6 +76,16 @@ public final class EngineEnvironment {
     return config;
   }
 
+  /** The signer of local writes, or null if writes go unsigned. */
+  public EntrySigner signer() {
+    return signer;
+  }
+
+  /** The verifier of received signatures, or null if none is configured. */
+  public EntryVerifier verifier() {
+    return verifier;
+  }
+
   /** Builds an {@link EngineEnvironment}. */
   public static final class Builder {
     private GossipConfig config;
@@ -64,6 +95,8 @@ public final class EngineEnvironment {
     private RandomSource random;
     private MessageSink sink;
     private EngineObserver observer;
+    private EntrySigner signer;
+    private EntryVerifier verifier;
     private double jitter = 0.1;
 
     private Builder() {}
@@ -111,6 +144,24 @@ public final class EngineEnvironment {
     }
 
     /**
+     * Signs every local write with its origin's key, or null (the default) to write unsigned.
+     * See {@link EntrySigner}.
+     */
+    public Builder signer(EntrySigner v) {
+      signer = v;
+      return this;
+    }
+
+    /**
+     * Checks the signatures of received entries, or null (the default) for none. Required when
+     * the configuration requires signatures. See {@link EntryVerifier}.
+     */
+    public Builder verifier(EntryVerifier v) {
+      verifier = v;
+      return this;
+    }
+
+    /**
      * Fraction of the gossip interval by which each round's timer varies at random, in [0, 0.5];
      * 0.1 by default. Jitter keeps nodes from gossiping in lockstep.
      */
@@ -122,13 +173,24 @@ public final class EngineEnvironment {
       return this;
     }
 
-    /** Builds the environment. */
+    /**
+     * Builds the environment.
+     *
+     * @throws NullPointerException if a required part is missing
+     * @throws IllegalStateException if the configuration requires signatures and no verifier is
+     *     given: every received entry would be dropped
+     */
     public EngineEnvironment build() {
       Objects.requireNonNull(config, "config is required");
       Objects.requireNonNull(clock, "clock is required");
       Objects.requireNonNull(scheduler, "scheduler is required");
       Objects.requireNonNull(random, "random is required");
       Objects.requireNonNull(sink, "sink is required");
+      if (config.requireSignatures() && verifier == null) {
+        throw new IllegalStateException(
+            "the configuration requires signatures but no verifier is given: every received"
+                + " entry would be dropped; set verifier(...) or requireSignatures(false)");
+      }
       return new EngineEnvironment(this);
     }
   }

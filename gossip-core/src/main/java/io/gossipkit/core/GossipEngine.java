@@ -3,6 +3,8 @@ package io.gossipkit.core;
 import io.gossipkit.api.ChangeListener;
 import io.gossipkit.api.DisseminationStrategy;
 import io.gossipkit.api.Entry;
+import io.gossipkit.api.EntrySigner;
+import io.gossipkit.api.EntryVerifier;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipContext;
 import io.gossipkit.api.NodeId;
@@ -28,6 +30,14 @@ import java.util.Objects;
  * <p>Rounds are timers that the engine arms only while its strategy has work
  * ({@link DisseminationStrategy#isIdle()} is false), so an idle node costs nothing per round; the
  * synchronous-cycle simulator relies on this to skip idle nodes.
+ *
+ * <p>Origin signatures: with an {@link EntrySigner} in the environment every local write is signed
+ * before it is stored or spread. Every received entry that carries a signature, and every received
+ * entry when the configuration {@linkplain GossipConfig#requireSignatures() requires signatures},
+ * is checked by the environment's {@link EntryVerifier} before it may change the replica or the
+ * clock; what is refused is counted ({@code dropped.bad_signature}, {@code dropped.unknown_signer},
+ * {@code dropped.unsigned}) and never applied. Without a signer, a verifier or the requirement, the
+ * cost is one shared boolean and one reference compare per received entry.
  */
 public final class GossipEngine implements GossipContext, Runnable {
   private final NodeId self;
@@ -76,18 +86,51 @@ public final class GossipEngine implements GossipContext, Runnable {
     return stopped;
   }
 
-  /** Writes {@code value} under {@code key} locally and hands it to the strategy. */
+  /**
+   * Writes {@code value} under {@code key} locally, signed if the environment has a signer, and
+   * hands it to the strategy.
+   *
+   * @throws IllegalStateException if the signer refuses the write; nothing is then written
+   */
   public Version put(String key, byte[] value) {
     Version v = Version.of(hlc.next(env.clock.millis()), self);
-    writeLocal(Entry.of(key, value, v));
+    writeLocal(signed(Entry.of(key, value, v)));
     return v;
   }
 
-  /** Deletes {@code key} locally (a tombstone) and hands the tombstone to the strategy. */
+  /**
+   * Deletes {@code key} locally (a tombstone, signed if the environment has a signer) and hands
+   * the tombstone to the strategy.
+   *
+   * @throws IllegalStateException if the signer refuses the write; nothing is then written
+   */
   public Version delete(String key) {
     Version v = Version.of(hlc.next(env.clock.millis()), self);
-    writeLocal(Entry.tombstone(key, v));
+    writeLocal(signed(Entry.tombstone(key, v)));
     return v;
+  }
+
+  private Entry signed(Entry e) {
+    EntrySigner signer = env.signer;
+    if (signer == null) {
+      return e;
+    }
+    byte[] signature;
+    try {
+      signature = signer.sign(e);
+    } catch (RuntimeException ex) {
+      // Refuse the write rather than spread it unsigned: peers that require signatures would
+      // drop it, and the caller would never learn why.
+      throw new IllegalStateException(
+          "node " + self + " could not sign its write of key '" + e.key() + "': " + ex.getMessage(),
+          ex);
+    }
+    if (signature == null || signature.length != Entry.SIGNATURE_BYTES) {
+      throw new IllegalStateException(
+          "node " + self + ": signer returned " + (signature == null ? "null" : signature.length
+              + " bytes") + " instead of a " + Entry.SIGNATURE_BYTES + "-byte signature");
+    }
+    return e.withSignature(signature);
   }
 
   private void writeLocal(Entry e) {
@@ -139,8 +182,17 @@ public final class GossipEngine implements GossipContext, Runnable {
     return peers;
   }
 
+  /**
+   * Merges a received {@code entry} into the replica, after its signature checks (see the class
+   * comment); an entry refused by them is counted and changes nothing, not even the clock.
+   */
   @Override
   public boolean apply(Entry entry) {
+    // The whole cost of signatures when none are configured: a shared boolean and an identity
+    // compare, both on memory this method reads anyway.
+    if ((env.checkEveryEntry || entry.isSigned()) && !admit(entry)) {
+      return false;
+    }
     hlc.observe(entry.version().timestamp());
     if (entry.isTombstone()
         && entry.version().millis() < env.clock.millis() - env.tombstoneTtlMillis) {
@@ -155,6 +207,64 @@ public final class GossipEngine implements GossipContext, Runnable {
     }
     notifyChange(previous, store.get(entry.key()), false);
     return true;
+  }
+
+  /**
+   * True if {@code entry}'s signature allows it to be merged. Runs before the clock observes the
+   * entry, so a forged far-future timestamp cannot drag this node's clock along.
+   */
+  private boolean admit(Entry entry) {
+    Entry held = store.get(entry.key());
+    if (held != null) {
+      Entry winner = env.mergePolicy.merge(held, entry);
+      if (winner == held || winner.equals(held)) {
+        // The replica keeps what it holds (a copy of the same write, an older one): nothing is
+        // applied, so nothing needs checking. Rumor mongering delivers each write several times;
+        // this keeps verification to about one check per write per node, and a flood of stale
+        // forgeries costs a merge each, not a signature check.
+        return false;
+      }
+    }
+    EntryVerifier.Result result = verify(entry);
+    switch (result) {
+      case VALID:
+        return true;
+      case UNSIGNED:
+        if (env.requireSignatures) {
+          env.counters.add("dropped.unsigned", 1);
+          return false;
+        }
+        return true;
+      case UNKNOWN_ORIGIN:
+        if (env.requireSignatures) {
+          env.counters.add("dropped.unknown_signer", 1);
+          return false;
+        }
+        // Trusted as much as an unsigned entry would be, and said so.
+        env.counters.add("signatures.unverified", 1);
+        return true;
+      case INVALID:
+      default:
+        env.counters.add("dropped.bad_signature", 1);
+        return false;
+    }
+  }
+
+  private EntryVerifier.Result verify(Entry entry) {
+    EntryVerifier verifier = env.verifier;
+    if (verifier == null) {
+      // Only reachable when signatures are not required (the environment refuses that
+      // combination): no key is known for anyone.
+      return entry.isSigned() ? EntryVerifier.Result.UNKNOWN_ORIGIN : EntryVerifier.Result.UNSIGNED;
+    }
+    try {
+      EntryVerifier.Result result = verifier.verify(entry);
+      return result != null ? result : EntryVerifier.Result.INVALID;
+    } catch (RuntimeException e) {
+      // A verifier must not throw; if one does on hostile input, that input is refused, and the
+      // engine, which runs on the node's only thread, carries on.
+      return EntryVerifier.Result.INVALID;
+    }
   }
 
   private void notifyChange(Entry previous, Entry current, boolean local) {

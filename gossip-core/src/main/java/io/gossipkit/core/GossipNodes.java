@@ -3,6 +3,8 @@ package io.gossipkit.core;
 import io.gossipkit.api.Clock;
 import io.gossipkit.api.Codec;
 import io.gossipkit.api.DisseminationStrategy;
+import io.gossipkit.api.EntrySigner;
+import io.gossipkit.api.EntryVerifier;
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
@@ -33,6 +35,17 @@ import java.util.function.Supplier;
  *     .member("b", addressOfB)
  *     .build();
  * node.start();
+ * }</pre>
+ *
+ * <p>With origin signatures (gossip-crypto's {@code io.gossipkit.crypto.sign}), a relaying member
+ * can neither forge nor alter a write:
+ *
+ * <pre>{@code
+ * GossipNode node = GossipNodes.builder(config.toBuilder().requireSignatures(true).build())
+ *     .id("a")
+ *     .signer(Ed25519Signer.of(NodeId.of("a"), privateKeyOfA))
+ *     .verifier(Ed25519Verifier.of(SigningKeyDirectory.load(Path.of("cluster-keys.txt"))))
+ *     ...
  * }</pre>
  */
 public final class GossipNodes {
@@ -69,6 +82,8 @@ public final class GossipNodes {
     private MergePolicy mergePolicy = MergePolicy.lastWriterWins();
     private Clock clock = Clock.system();
     private RandomSource random;
+    private EntrySigner signer;
+    private EntryVerifier verifier;
     private final Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
 
     private Builder(GossipConfig config) {
@@ -126,6 +141,26 @@ public final class GossipNodes {
       return this;
     }
 
+    /**
+     * Signs this node's writes with its origin key, so relays can neither forge nor alter them.
+     * By default writes go unsigned.
+     */
+    public Builder signer(EntrySigner v) {
+      signer = Objects.requireNonNull(v, "signer");
+      return this;
+    }
+
+    /**
+     * Checks the origin signatures of received entries; a bad one is dropped and counted as
+     * {@code dropped.bad_signature}. Required when the configuration requires signatures. By
+     * default there is none, and a signed entry is applied unverified (counted as
+     * {@code signatures.unverified}).
+     */
+    public Builder verifier(EntryVerifier v) {
+      verifier = Objects.requireNonNull(v, "verifier");
+      return this;
+    }
+
     /** Adds a member of the (static) cluster and where it receives packets. */
     public Builder member(String memberId, InetSocketAddress address) {
       members.put(NodeId.of(memberId), Objects.requireNonNull(address, "address"));
@@ -135,7 +170,8 @@ public final class GossipNodes {
     /**
      * Builds the node (not started).
      *
-     * @throws IllegalStateException if a required part is missing
+     * @throws IllegalStateException if a required part is missing, if the configuration requires
+     *     signatures and no verifier is set, or if the signer cannot sign for this node's id
      */
     public GossipNode build() {
       if (id == null) {
@@ -150,6 +186,16 @@ public final class GossipNodes {
                 + " or choose PacketProtector.plaintext() explicitly (tests and trusted networks"
                 + " only)");
       }
+      if (config.requireSignatures() && verifier == null) {
+        throw new IllegalStateException(
+            "node " + id + " requires signatures but has no verifier: every received entry would"
+                + " be dropped; call verifier(...) or requireSignatures(false)");
+      }
+      if (signer != null && !signer.signsFor(id)) {
+        throw new IllegalStateException(
+            "node " + id + " was given a signer that cannot sign for " + id + ": every write of"
+                + " this node would be refused; give it a signer made with its own id and key");
+      }
       Codec c = codec != null ? codec : new KryoCodec(config);
       Supplier<DisseminationStrategy> s = strategy != null ? strategy : defaultStrategy(config);
       List<NodeId> ring = new ArrayList<>(members.keySet());
@@ -163,7 +209,9 @@ public final class GossipNodes {
           EngineEnvironment.builder()
               .mergePolicy(mergePolicy)
               .clock(clock)
-              .random(random != null ? random : RandomSource.fromSecureSeed());
+              .random(random != null ? random : RandomSource.fromSecureSeed())
+              .signer(signer)
+              .verifier(verifier);
       return new DefaultGossipNode(
           id, config, transport, protector, c, members, env,
           e -> new GossipEngine(id, e, s.get(), membership.viewOf(self)));

@@ -53,11 +53,14 @@ import java.util.Objects;
  * digest       rootHash:i64  size:varint  keyVersions
  * version      timestamp:i64  origin:string (1..255 bytes)
  * entry
- * +--------+-------+-----------+--------+-----------+-------+--------+-------+
- * | keylen | key   | timestamp | idlen  | origin id | flags | vallen | value |
- * | varint | UTF-8 | i64       | varint | UTF-8     | u8    | varint | bytes |
- * +--------+-------+-----------+--------+-----------+-------+--------+-------+
- *   flags bit 0 = tombstone; a tombstone ends after flags (no vallen, no value)
+ * +--------+-------+-----------+--------+-----------+-------+--------+-------+--------+-----------+
+ * | keylen | key   | timestamp | idlen  | origin id | flags | vallen | value | siglen | signature |
+ * | varint | UTF-8 | i64       | varint | UTF-8     | u8    | varint | bytes | u8     | 64 bytes  |
+ * +--------+-------+-----------+--------+-----------+-------+--------+-------+--------+-----------+
+ *   flags bit 0 = tombstone: no vallen, no value
+ *   flags bit 1 = signed: siglen (must be 64, Entry.SIGNATURE_BYTES) and the origin's signature
+ *   follow; an unsigned entry ends after its value (a tombstone after its flags), exactly as
+ *   before signatures existed, so format 1 was kept
  * </pre>
  *
  * <pre>{@code

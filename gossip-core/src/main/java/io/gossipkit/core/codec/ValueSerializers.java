@@ -22,6 +22,9 @@ import java.util.List;
  * pooled Kryo and hold that Kryo's {@link WireReader}; they are never shared between threads.
  */
 final class ValueSerializers {
+  /** The value of a decoded tombstone, which {@link Entry#wrap} ignores. */
+  private static final byte[] NO_BYTES = new byte[0];
+
   private ValueSerializers() {}
 
   /** {@code NodeId}: varint length (1..255) and UTF-8 bytes. */
@@ -120,8 +123,9 @@ final class ValueSerializers {
   }
 
   /**
-   * {@code Entry}: length-prefixed UTF-8 key, {@code Version}, flags byte (bit 0: tombstone) and,
-   * for a live entry only, the length-prefixed value.
+   * {@code Entry}: length-prefixed UTF-8 key, {@code Version}, flags byte (bit 0: tombstone, bit
+   * 1: signed), for a live entry only the length-prefixed value, and for a signed entry only a
+   * one-byte signature length (always {@link Entry#SIGNATURE_BYTES}) and the signature.
    */
   static final class EntrySerializer extends Serializer<Entry> {
     private final WireLimits limits;
@@ -139,12 +143,17 @@ final class ValueSerializers {
     public void write(Kryo kryo, Output out, Entry e) {
       WireWriter.writeUtf8(out, e.key(), "entry key", limits.maxKeyBytes(), "maxKeyBytes");
       kryo.writeObject(out, e.version(), versions);
-      if (e.isTombstone()) {
-        out.writeByte(WireFormat.ENTRY_TOMBSTONE);
-      } else {
-        out.writeByte(0);
+      boolean signed = e.isSigned();
+      int flags =
+          (e.isTombstone() ? WireFormat.ENTRY_TOMBSTONE : 0)
+              | (signed ? WireFormat.ENTRY_SIGNED : 0);
+      out.writeByte(flags);
+      if (!e.isTombstone()) {
         WireWriter.writeBytes(
             out, e.valueUnsafe(), "entry value", limits.maxValueBytes(), "maxValueBytes");
+      }
+      if (signed) {
+        WireWriter.writeSignature(out, e.signatureUnsafe(), "entry signature");
       }
     }
 
@@ -152,14 +161,18 @@ final class ValueSerializers {
     public Entry read(Kryo kryo, Input in, Class<? extends Entry> type) {
       String key = reader.readUtf8(in, "entry key", 0, limits.maxKeyBytes(), "maxKeyBytes");
       Version version = kryo.readObject(in, Version.class, versions);
-      int flags = WireReader.readFlags(in, "entry flags", WireFormat.ENTRY_TOMBSTONE);
-      if ((flags & WireFormat.ENTRY_TOMBSTONE) != 0) {
-        return Entry.tombstone(key, version);
-      }
+      int flags = WireReader.readFlags(in, "entry flags", WireFormat.ENTRY_FLAGS);
+      boolean tombstone = (flags & WireFormat.ENTRY_TOMBSTONE) != 0;
       byte[] value =
-          WireReader.readBytes(in, "entry value", limits.maxValueBytes(), "maxValueBytes");
-      // The array was just allocated here and is referenced nowhere else: no copy needed.
-      return Entry.wrap(key, value, version, false);
+          tombstone
+              ? NO_BYTES
+              : WireReader.readBytes(in, "entry value", limits.maxValueBytes(), "maxValueBytes");
+      if ((flags & WireFormat.ENTRY_SIGNED) == 0) {
+        // The array was just allocated here and is referenced nowhere else: no copy needed.
+        return Entry.wrap(key, value, version, tombstone);
+      }
+      byte[] signature = WireReader.readSignature(in, "entry signature");
+      return Entry.wrap(key, value, version, tombstone, signature);
     }
 
     /** Writes a count-prefixed list of entries. */

@@ -49,6 +49,14 @@ final class WireFormat {
 
   /** Entry flags bit: the entry is a tombstone and carries no value field. */
   static final int ENTRY_TOMBSTONE = 0x01;
+  /**
+   * Entry flags bit: the entry carries its origin's signature, a length byte (always {@link
+   * Entry#SIGNATURE_BYTES}) and that many bytes after the value. Unsigned entries leave it clear
+   * and encode exactly as before signatures existed.
+   */
+  static final int ENTRY_SIGNED = 0x02;
+  /** Every entry flags bit defined; any other is refused. */
+  static final int ENTRY_FLAGS = ENTRY_TOMBSTONE | ENTRY_SIGNED;
   /** RumorPush and RumorReply flags bit: wantFeedback. */
   static final int RUMOR_WANT_FEEDBACK = 0x01;
   /** RumorPush flags bit: pull. */
@@ -132,12 +140,18 @@ final class WireFormat {
     return stringSize(kv.key()) + versionSize(kv.version());
   }
 
-  /** Bytes of an {@link Entry}: key, version, flags and, unless a tombstone, the value. */
+  /**
+   * Bytes of an {@link Entry}: key, version, flags, unless a tombstone the value, and if signed
+   * the signature's length byte and bytes.
+   */
   static long entrySize(Entry e) {
     long size = stringSize(e.key()) + versionSize(e.version()) + 1;
     if (!e.isTombstone()) {
       int length = e.valueLength();
       size += varIntSize(length) + length;
+    }
+    if (e.isSigned()) {
+      size += 1 + e.signatureUnsafe().length;
     }
     return size;
   }

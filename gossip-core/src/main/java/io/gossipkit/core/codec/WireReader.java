@@ -1,6 +1,7 @@
 package io.gossipkit.core.codec;
 
 import com.esotericsoftware.kryo.io.Input;
+import io.gossipkit.api.Entry;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -172,6 +173,27 @@ final class WireReader {
           + needed + " bytes, " + remaining + " remain");
     }
     return n;
+  }
+
+  /**
+   * Reads a signature: a one-byte length that must be exactly {@link Entry#SIGNATURE_BYTES}
+   * (anything else is refused, naming the field and that limit), then that many bytes, checked
+   * against the bytes that remain before allocating.
+   */
+  static byte[] readSignature(Input in, String name) {
+    int n = readUnsignedByte(in, name + " length");
+    if (n != Entry.SIGNATURE_BYTES) {
+      throw new WireException(name + " length " + n + " is not Entry.SIGNATURE_BYTES "
+          + Entry.SIGNATURE_BYTES);
+    }
+    if (remaining(in) < n) {
+      throw truncated(in, name, n);
+    }
+    byte[] bytes = new byte[n];
+    int p = in.position();
+    System.arraycopy(in.getBuffer(), p, bytes, 0, n);
+    in.setPosition(p + n);
+    return bytes;
   }
 
   /** Reads a length-checked byte array: the only place a value array is allocated. */

@@ -1,6 +1,7 @@
 package io.gossipkit.core.codec;
 
 import com.esotericsoftware.kryo.io.Output;
+import io.gossipkit.api.Entry;
 
 /**
  * Writes the fields of the wire format that need more than one Kryo call, checking the same
@@ -29,6 +30,20 @@ final class WireWriter {
     }
     out.writeVarInt(bytes.length, true);
     out.writeBytes(bytes);
+  }
+
+  /**
+   * Writes a signature: its length as one byte, then its bytes. {@link Entry} only ever holds
+   * signatures of exactly {@code Entry.SIGNATURE_BYTES}; the check keeps the writer from sending
+   * what every reader refuses should that ever change.
+   */
+  static void writeSignature(Output out, byte[] signature, String name) {
+    if (signature.length != Entry.SIGNATURE_BYTES) {
+      throw new WireException(name + " length " + signature.length
+          + " is not Entry.SIGNATURE_BYTES " + Entry.SIGNATURE_BYTES);
+    }
+    out.writeByte(signature.length);
+    out.writeBytes(signature);
   }
 
   /** Writes a length-prefixed UTF-8 string of at most {@code limit} bytes. */

@@ -62,8 +62,106 @@ class KryoCodecTest {
       GossipMessage decoded = CODEC.decode(bytes, 0, bytes.length);
       assertEquals(message, decoded, "message " + i);
       assertEquals(message.getClass(), decoded.getClass());
+      assertSameSignatures(message, decoded);
       assertArrayEquals(bytes, CODEC.encode(decoded), "re-encoding message " + i);
     }
+  }
+
+  /** The entries a message carries, in order; empty for a message without entries. */
+  static List<Entry> entriesOf(GossipMessage m) {
+    if (m instanceof SyncEntries) {
+      return ((SyncEntries) m).entries();
+    }
+    if (m instanceof SyncReply) {
+      return ((SyncReply) m).entries();
+    }
+    if (m instanceof RumorPush) {
+      return ((RumorPush) m).entries();
+    }
+    if (m instanceof RumorReply) {
+      return ((RumorReply) m).entries();
+    }
+    if (m instanceof Mail) {
+      return ((Mail) m).entries();
+    }
+    return List.of();
+  }
+
+  /**
+   * Entry equality ignores signatures (a signature attests a write, it is not part of it), so a
+   * codec that dropped them would pass {@code assertEquals}: compare them one by one.
+   */
+  private static void assertSameSignatures(GossipMessage expected, GossipMessage actual) {
+    List<Entry> a = entriesOf(expected);
+    List<Entry> b = entriesOf(actual);
+    assertEquals(a.size(), b.size());
+    for (int i = 0; i < a.size(); i++) {
+      assertEquals(a.get(i).isSigned(), b.get(i).isSigned(), "entry " + i + " signed");
+      assertArrayEquals(a.get(i).signature(), b.get(i).signature(), "entry " + i + " signature");
+    }
+  }
+
+  /** 00 01 02 ... 3f: a recognisable signature for byte diagrams. */
+  static byte[] countingSignature() {
+    byte[] signature = new byte[Entry.SIGNATURE_BYTES];
+    for (int i = 0; i < signature.length; i++) {
+      signature[i] = (byte) i;
+    }
+    return signature;
+  }
+
+  private static final String COUNTING_SIGNATURE_HEX = HEX.formatHex(countingSignature());
+
+  @Test
+  void roundTripsSignedEntriesInEveryMessageThatCarriesEntries() throws CodecException {
+    byte[] sig = countingSignature();
+    Version v = Version.of(Version.pack(1_700_000_000_000L, 3), NodeId.of("origin"));
+    List<Entry> entries =
+        List.of(
+            Entry.of("live", new byte[] {1, 2, 3}, v).withSignature(sig),
+            Entry.tombstone("gone", v).withSignature(sig),
+            Entry.of("plain", new byte[] {4}, v),
+            Entry.of("empty", new byte[0], v).withSignature(sig));
+    List<GossipMessage> messages =
+        List.of(
+            new SyncEntries(entries),
+            new SyncReply(entries, List.of("w")),
+            new RumorPush(entries, true, false),
+            new RumorReply(entries, List.of(), 5, true),
+            new Mail(9, entries));
+    for (GossipMessage message : messages) {
+      byte[] bytes = CODEC.encode(message);
+      GossipMessage decoded = CODEC.decode(bytes, 0, bytes.length);
+      assertEquals(message, decoded);
+      assertSameSignatures(message, decoded);
+      assertEquals(bytes.length, CODEC.encodedSize(message));
+      List<Entry> out = entriesOf(decoded);
+      assertTrue(out.get(0).isSigned() && out.get(1).isSigned() && out.get(3).isSigned());
+      assertTrue(!out.get(2).isSigned(), "an unsigned entry stays unsigned");
+    }
+  }
+
+  @Test
+  void aSignatureAddsExactlyItsLengthByteAndSixtyFourBytes() throws CodecException {
+    Entry plain = Entry.of("k", new byte[] {7}, Version.of(5, N));
+    Entry signed = plain.withSignature(countingSignature());
+    Entry plainTombstone = Entry.tombstone("k", Version.of(5, N));
+    Entry signedTombstone = plainTombstone.withSignature(countingSignature());
+    for (Entry[] pair : new Entry[][] {{plain, signed}, {plainTombstone, signedTombstone}}) {
+      GossipMessage without = new SyncEntries(List.of(pair[0]));
+      GossipMessage with = new SyncEntries(List.of(pair[1]));
+      assertEquals(CODEC.encodedSize(without) + 1 + Entry.SIGNATURE_BYTES, CODEC.encodedSize(with));
+      assertEquals(CODEC.encodedSize(with), CODEC.encode(with).length);
+    }
+  }
+
+  @Test
+  void aDecodedSignatureIsNotSharedWithTheInputArray() throws CodecException {
+    byte[] bytes = CODEC.encode(new SyncEntries(List.of(
+        Entry.of("k", new byte[] {1}, Version.of(1, N)).withSignature(countingSignature()))));
+    SyncEntries decoded = (SyncEntries) decode(bytes);
+    Arrays.fill(bytes, (byte) 0);
+    assertArrayEquals(countingSignature(), decoded.entries().get(0).signature());
   }
 
   @Test
@@ -112,6 +210,13 @@ class KryoCodecTest {
       byte[] bytes = CODEC.encode(message);
       assertEquals(message, CODEC.decode(bytes, 0, bytes.length), message.getClass().getName());
     }
+    // The largest signed entry: every field at its limit, and the signature on top.
+    GossipMessage signed = new SyncEntries(
+        List.of(Entry.of(maxKey, maxValue, maxVersion).withSignature(countingSignature())));
+    byte[] bytes = CODEC.encode(signed);
+    GossipMessage decoded = CODEC.decode(bytes, 0, bytes.length);
+    assertEquals(signed, decoded);
+    assertSameSignatures(signed, decoded);
   }
 
   static Stream<Arguments> documentedEncodings() {
@@ -125,6 +230,16 @@ class KryoCodecTest {
         Arguments.of(
             new SyncEntries(List.of(Entry.tombstone("k", Version.of(1, N)))),
             "01 12 01 01 6b 01 00 00 00 00 00 00 00 01 6e 01"),
+        // Signed: flags bit 1, then after the value (or a tombstone's flags) 0x40 = 64 and the
+        // signature. The unsigned encodings above are byte for byte those of before signatures.
+        Arguments.of(
+            new SyncEntries(List.of(
+                Entry.of("k", new byte[] {0x2A}, v).withSignature(countingSignature()))),
+            "01 12 01 01 6b 08 07 06 05 04 03 02 01 01 6e 02 01 2a 40 " + COUNTING_SIGNATURE_HEX),
+        Arguments.of(
+            new SyncEntries(List.of(
+                Entry.tombstone("k", Version.of(1, N)).withSignature(countingSignature()))),
+            "01 12 01 01 6b 01 00 00 00 00 00 00 00 01 6e 03 40 " + COUNTING_SIGNATURE_HEX),
         Arguments.of(new RumorPush(List.of(), true, true), "01 13 03 00"),
         Arguments.of(new RumorPush(List.of(), false, true), "01 13 02 00"),
         Arguments.of(
@@ -145,7 +260,9 @@ class KryoCodecTest {
       throws CodecException {
     byte[] expected = HEX.parseHex(hex);
     assertEquals(hex, HEX.formatHex(CODEC.encode(message)));
-    assertEquals(message, CODEC.decode(expected, 0, expected.length));
+    GossipMessage decoded = CODEC.decode(expected, 0, expected.length);
+    assertEquals(message, decoded);
+    assertSameSignatures(message, decoded);
   }
 
   @Test
@@ -601,8 +718,24 @@ class KryoCodecTest {
             WireBytes.header(18).varint(1).string("k").fixedLong(-5).string("n").u8(1).build(),
             "SyncEntries: version timestamp -5 is negative"),
         Arguments.of("unknown entry flag",
-            WireBytes.header(18).varint(1).string("k").fixedLong(1).string("n").u8(3).build(),
-            "SyncEntries: entry flags 0x3 has bits set outside 0x1"),
+            WireBytes.header(18).varint(1).string("k").fixedLong(1).string("n").u8(4).build(),
+            "SyncEntries: entry flags 0x4 has bits set outside 0x3"),
+        Arguments.of("signature length 0", signedEntry(0x03, 0, 64),
+            "SyncEntries: entry signature length 0 is not Entry.SIGNATURE_BYTES 64"),
+        Arguments.of("signature length 63", signedEntry(0x03, 63, 63),
+            "SyncEntries: entry signature length 63 is not Entry.SIGNATURE_BYTES 64"),
+        Arguments.of("signature length 65", signedEntry(0x03, 65, 65),
+            "SyncEntries: entry signature length 65 is not Entry.SIGNATURE_BYTES 64"),
+        Arguments.of("signature length 255", signedEntry(0x03, 255, 255),
+            "SyncEntries: entry signature length 255 is not Entry.SIGNATURE_BYTES 64"),
+        Arguments.of("signature length 65 on a live entry",
+            WireBytes.header(21).varint(1).varint(1).string("k").fixedLong(1).string("n").u8(2)
+                .varint(1).u8(0x2A).u8(65).zeros(65).build(),
+            "Mail: entry signature length 65 is not Entry.SIGNATURE_BYTES 64"),
+        Arguments.of("signature cut short", signedEntry(0x03, 64, 10),
+            "SyncEntries: truncated input: entry signature needs 64 bytes, 10 remain"),
+        Arguments.of("signed flag without a signature", signedEntry(0x03, -1, 0),
+            "SyncEntries: truncated input: entry signature length needs 1 bytes, 0 remain"),
         Arguments.of("unknown rumor push flag", WireBytes.header(19).u8(4).varint(0).build(),
             "RumorPush: rumor push flags 0x4 has bits set outside 0x3"),
         Arguments.of("unknown rumor reply flag",
@@ -617,6 +750,18 @@ class KryoCodecTest {
             "SyncDigest: digest size 2147483648 exceeds 2147483647"),
         Arguments.of("65 acks", ackedReply(65),
             "RumorReply: acked count 65 exceeds RumorReply.MAX_ACKED 64"));
+  }
+
+  /**
+   * A SyncEntries of one tombstone with {@code flags}, then a signature length byte {@code
+   * length} (none if negative) and {@code present} bytes of signature.
+   */
+  private static byte[] signedEntry(int flags, int length, int present) {
+    WireBytes b = WireBytes.header(18).varint(1).string("k").fixedLong(1).string("n").u8(flags);
+    if (length >= 0) {
+      b.u8(length);
+    }
+    return b.zeros(present).build();
   }
 
   private static byte[] ackedReply(int acks) {

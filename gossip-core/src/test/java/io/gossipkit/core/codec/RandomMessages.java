@@ -22,7 +22,8 @@ import java.util.Random;
 /**
  * Seeded generator of valid messages for the codec tests: every message type, keys and node ids
  * mixing 1- to 4-byte UTF-8 characters, tombstones, and lengths and numbers chosen around varint
- * boundaries, all within the default {@code GossipConfig.lan()} limits.
+ * boundaries, all within the default {@code GossipConfig.lan()} limits. About one entry in three
+ * carries a random signature (bytes, not a valid one: the codec does not verify).
  */
 final class RandomMessages {
   /** Number of message types {@link #message(int)} knows. */
@@ -37,9 +38,13 @@ final class RandomMessages {
   };
 
   private final Random random;
+  // Signatures draw from their own generator, so that adding them left every other field of every
+  // seeded message exactly as it was.
+  private final Random signatures;
 
   RandomMessages(long seed) {
     this.random = new Random(seed);
+    this.signatures = new Random(~seed);
   }
 
   /** A random message of type {@code type} in {@code [0, TYPES)}. */
@@ -115,6 +120,16 @@ final class RandomMessages {
   }
 
   Entry entry() {
+    Entry e = unsignedEntry();
+    if (signatures.nextInt(3) != 0) {
+      return e;
+    }
+    byte[] signature = new byte[Entry.SIGNATURE_BYTES];
+    signatures.nextBytes(signature);
+    return e.withSignature(signature);
+  }
+
+  private Entry unsignedEntry() {
     if (random.nextInt(5) == 0) {
       return Entry.tombstone(key(), version());
     }

@@ -47,7 +47,7 @@ public final class InMemoryNetwork {
     return new Endpoint(address(name));
   }
 
-  /** Packets lost because their recipient was unknown or closed. */
+  /** Packets lost because their recipient was unknown or closed, or its receiver threw. */
   public long lost() {
     return lost.get();
   }
@@ -79,7 +79,12 @@ public final class InMemoryNetwork {
         lost.incrementAndGet();
         return true;
       }
-      r.onPacket(address, packet.clone());
+      try {
+        r.onPacket(address, packet.clone());
+      } catch (RuntimeException e) {
+        // Like a datagram the receiver failed on: the sender never learns of it.
+        lost.incrementAndGet();
+      }
       return true;
     }
 

@@ -1,0 +1,381 @@
+package io.gossipkit.transport.udp;
+
+import io.gossipkit.api.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link Transport} over UDP: one datagram per packet, on a Netty datagram channel with one
+ * event-loop thread. Native epoll is used when {@link Epoll#isAvailable()}, NIO otherwise; the
+ * choice is logged when the socket is bound.
+ *
+ * <pre>{@code
+ * UdpTransport transport = UdpTransport.builder()
+ *     .bind(new InetSocketAddress("0.0.0.0", 7946))
+ *     .advertise(new InetSocketAddress("10.0.0.5", 7946))   // optional; default: the bound address
+ *     .maxPacketBytes(1400)                                  // optional; default 1400
+ *     .build();
+ * }</pre>
+ *
+ * <p>The transport never parses what it carries and never throws for network trouble. An inbound
+ * datagram larger than {@code maxPacketBytes} is dropped ({@code dropped.oversized}); the receive
+ * buffer is fixed at {@code maxPacketBytes + 1} bytes, so a datagram never costs more memory than
+ * that. A receiver that throws is counted ({@code dropped.receiver_error}) and the channel keeps
+ * reading. {@link #send} refuses packets over the limit ({@code dropped.too_large}) and counts
+ * failed or back-pressured writes ({@code dropped.send_failed}). See {@link #metrics()}.
+ *
+ * <p>To learn an ephemeral port before a node starts the transport, call {@link #bind()}: it binds
+ * the socket at once (datagrams arriving before {@link #start} are dropped as {@code
+ * dropped.not_started}) and {@link #localAddress()} then reports the real port. Thread-safe.
+ */
+public final class UdpTransport implements Transport {
+  /** The largest UDP payload over IPv4: 65,535 - 8 (UDP header) - 20 (IP header). */
+  public static final int MAX_UDP_PAYLOAD_BYTES = 65_507;
+
+  /** The default packet limit, below a 1500-byte Ethernet MTU with room for IP/UDP headers. */
+  public static final int DEFAULT_MAX_PACKET_BYTES = 1400;
+
+  private static final System.Logger LOG = System.getLogger("io.gossipkit.transport.udp");
+  private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
+  private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+  private static final List<String> COUNTERS =
+      List.of(
+          "packets.in", "packets.out", "bytes.in", "bytes.out",
+          "dropped.oversized", "dropped.too_large", "dropped.send_failed",
+          "dropped.receiver_error", "dropped.not_started");
+
+  private final InetSocketAddress bindAddress;
+  private final InetSocketAddress advertised;
+  private final int maxPacketBytes;
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private EventLoopGroup group;
+  private volatile Channel channel;
+  private volatile InetSocketAddress bound;
+  private volatile Receiver receiver;
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private UdpTransport(Builder b) {
+    this.bindAddress = b.bind;
+    this.advertised = b.advertise;
+    this.maxPacketBytes = b.maxPacketBytes;
+    for (String name : COUNTERS) {
+      counters.put(name, new LongAdder());
+    }
+  }
+
+  /** A builder; {@link Builder#bind} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the socket now, if not yet bound, so that {@link #localAddress()} reports the real port
+   * of an ephemeral ({@code :0}) bind address before the transport is started. Idempotent.
+   *
+   * @return this transport
+   * @throws IOException if the address cannot be bound
+   * @throws IllegalStateException if the transport is closed
+   */
+  public UdpTransport bind() throws IOException {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("udp transport on " + bindAddress + " is closed");
+      }
+      if (channel != null) {
+        return this;
+      }
+      boolean epoll = Epoll.isAvailable();
+      IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+      EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, io);
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(g)
+              .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+              // One datagram never costs more than maxPacketBytes + 1: the extra byte tells an
+              // oversized (truncated) datagram from one of exactly maxPacketBytes.
+              .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxPacketBytes + 1))
+              .option(ChannelOption.SO_RCVBUF, 4 << 20)
+              .option(ChannelOption.SO_SNDBUF, 4 << 20)
+              .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+              .handler(new Inbound());
+      ChannelFuture f = bootstrap.bind(bindAddress).awaitUninterruptibly();
+      if (!f.isSuccess()) {
+        g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        Throwable cause = f.cause();
+        IOException e =
+            cause instanceof BindException || !(cause instanceof IOException)
+                ? new BindException("cannot bind udp transport to " + bindAddress + ": " + cause)
+                : (IOException) cause;
+        if (e != cause && cause != null) {
+          e.initCause(cause);
+        }
+        throw e;
+      }
+      group = g;
+      channel = f.channel();
+      bound = (InetSocketAddress) channel.localAddress();
+      if (!epoll && FALLBACK_LOGGED.compareAndSet(false, true)) {
+        LOG.log(Level.INFO, "native epoll unavailable, using NIO for UDP: {0}",
+            String.valueOf(Epoll.unavailabilityCause()));
+      }
+      LOG.log(Level.INFO, "udp transport bound to {0}, advertised as {1}, using {2}, max packet {3} bytes",
+          bound, localAddress(), epoll ? "epoll" : "nio", maxPacketBytes);
+      return this;
+    }
+  }
+
+  @Override
+  public void start(Receiver r) throws IOException {
+    Objects.requireNonNull(r, "receiver");
+    synchronized (lock) {
+      if (started) {
+        throw new IllegalStateException("udp transport on " + bindAddress + " is already started");
+      }
+      bind();
+      receiver = r;
+      started = true;
+    }
+  }
+
+  @Override
+  public boolean send(InetSocketAddress to, byte[] packet) {
+    if (packet.length > maxPacketBytes) {
+      count("dropped.too_large", 1);
+      return false;
+    }
+    Channel ch = channel;
+    if (ch == null || closed || to == null || to.isUnresolved()) {
+      count("dropped.send_failed", 1);
+      return false;
+    }
+    if (!ch.isWritable()) {
+      count("dropped.send_failed", 1);
+      rateLimitedLog("send_failed", "udp transport on " + bound + " is not writable; dropping");
+      return false;
+    }
+    ByteBuf buf = ch.alloc().ioBuffer(packet.length).writeBytes(packet);
+    int length = packet.length;
+    try {
+      ch.writeAndFlush(new DatagramPacket(buf, to))
+          .addListener(
+              w -> {
+                if (w.isSuccess()) {
+                  count("packets.out", 1);
+                  count("bytes.out", length);
+                } else {
+                  count("dropped.send_failed", 1);
+                  rateLimitedLog("send_failed", "udp send to " + to + " failed: " + w.cause());
+                }
+              });
+    } catch (RuntimeException e) {
+      count("dropped.send_failed", 1);
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public int maxPayloadBytes() {
+    return maxPacketBytes;
+  }
+
+  /** The advertised address if one was set, else the bound address (with its real port once bound). */
+  @Override
+  public InetSocketAddress localAddress() {
+    if (advertised != null) {
+      return advertised;
+    }
+    InetSocketAddress b = bound;
+    return b != null ? b : bindAddress;
+  }
+
+  /** The address the socket is bound to, with its real port once bound; else the configured one. */
+  public InetSocketAddress boundAddress() {
+    InetSocketAddress b = bound;
+    return b != null ? b : bindAddress;
+  }
+
+  /**
+   * A snapshot of the counters: {@code packets.in}, {@code packets.out}, {@code bytes.in}, {@code
+   * bytes.out} and drops by reason ({@code dropped.oversized}, {@code dropped.too_large}, {@code
+   * dropped.send_failed}, {@code dropped.receiver_error}, {@code dropped.not_started}).
+   */
+  public Map<String, Long> metrics() {
+    Map<String, Long> out = new TreeMap<>();
+    counters.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /** Closes the socket (releasing the port) and stops the event loop; idempotent. */
+  @Override
+  public void close() {
+    Channel ch;
+    EventLoopGroup g;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      receiver = null;
+      ch = channel;
+      g = group;
+    }
+    if (ch == null) {
+      return;
+    }
+    boolean onLoop = ch.eventLoop().inEventLoop();
+    ChannelFuture f = ch.close();
+    if (!onLoop) {
+      f.awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    var shutdown = g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    if (!onLoop) {
+      shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    LOG.log(Level.DEBUG, "udp transport on {0} closed", bound);
+  }
+
+  @Override
+  public String toString() {
+    return "UdpTransport{bound=" + boundAddress() + ", advertised=" + localAddress() + "}";
+  }
+
+  private void count(String name, long delta) {
+    counters.computeIfAbsent(name, k -> new LongAdder()).add(delta);
+  }
+
+  private void rateLimitedLog(String reason, String detail) {
+    long now = System.nanoTime();
+    Long last = lastLogged.get(reason);
+    if (last == null || now - last > LOG_EVERY_NANOS) {
+      lastLogged.put(reason, now);
+      LOG.log(Level.WARNING, "{0} (logged at most once a minute per reason)", detail);
+    }
+  }
+
+  private final class Inbound extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof DatagramPacket)) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+        return;
+      }
+      DatagramPacket p = (DatagramPacket) msg;
+      try {
+        ByteBuf content = p.content();
+        int n = content.readableBytes();
+        InetSocketAddress from = p.sender();
+        count("bytes.in", n);
+        if (n > maxPacketBytes) {
+          count("dropped.oversized", 1);
+          rateLimitedLog("oversized", "dropped a datagram over " + maxPacketBytes + " bytes from " + from);
+          return;
+        }
+        Receiver r = receiver;
+        if (r == null) {
+          count("dropped.not_started", 1);
+          return;
+        }
+        byte[] bytes = new byte[n];
+        content.getBytes(content.readerIndex(), bytes);
+        count("packets.in", 1);
+        try {
+          r.onPacket(from, bytes);
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable e) {
+          count("dropped.receiver_error", 1);
+          rateLimitedLog("receiver_error", "receiver threw on a packet from " + from + ": " + e);
+        }
+      } finally {
+        p.release();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // Never close a datagram channel for one bad read (e.g. ICMP port unreachable).
+      count("errors.channel", 1);
+      rateLimitedLog("channel_error", "udp channel on " + bound + " reported " + cause);
+    }
+  }
+
+  /** Builds a {@link UdpTransport}; {@link #bind} is required. */
+  public static final class Builder {
+    private InetSocketAddress bind;
+    private InetSocketAddress advertise;
+    private int maxPacketBytes = DEFAULT_MAX_PACKET_BYTES;
+
+    private Builder() {}
+
+    /** The local address to bind; port 0 picks a free port (see {@link UdpTransport#bind()}). */
+    public Builder bind(InetSocketAddress v) {
+      Objects.requireNonNull(v, "bind");
+      if (v.isUnresolved()) {
+        throw new IllegalArgumentException("bind must be a resolved address, was " + v);
+      }
+      bind = v;
+      return this;
+    }
+
+    /** The address other nodes reach this one at (NAT, containers); default: the bound address. */
+    public Builder advertise(InetSocketAddress v) {
+      advertise = Objects.requireNonNull(v, "advertise");
+      return this;
+    }
+
+    /** The largest packet sent or accepted, 1 to 65,507 bytes; default 1400. */
+    public Builder maxPacketBytes(int v) {
+      if (v < 1 || v > MAX_UDP_PAYLOAD_BYTES) {
+        throw new IllegalArgumentException(
+            "maxPacketBytes must be between 1 and " + MAX_UDP_PAYLOAD_BYTES + ", was " + v);
+      }
+      maxPacketBytes = v;
+      return this;
+    }
+
+    /**
+     * Builds the transport (not bound yet).
+     *
+     * @throws IllegalStateException if no bind address was set
+     */
+    public UdpTransport build() {
+      if (bind == null) {
+        throw new IllegalStateException("bind is required: call bind(new InetSocketAddress(...))");
+      }
+      return new UdpTransport(this);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.gossipkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+  private record Result(int exitCode, String out, String err) {}
+
+  static Result gossip(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        new CommandLine(new GossipCommand())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  static double number(String json, String field) {
+    Matcher m = Pattern.compile("\"" + field + "\":(-?[0-9.Ee+-]+)").matcher(json);
+    assertTrue(m.find(), "no numeric " + field + " in " + json);
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  @Timeout(60)
+  void jsonIsOneObjectWithFullCoverageAndPositiveConvergence() {
+    Result r = gossip("demo", "--nodes", "5", "--repeats", "2", "--format", "json", "--seed", "7");
+    assertEquals(0, r.exitCode(), r.err());
+    String json = r.out().strip();
+    assertTrue(json.startsWith("{") && json.endsWith("}") && !json.contains("\n"), json);
+    assertEquals(5, number(json, "nodes"));
+    assertEquals(2, number(json, "repeats"));
+    assertEquals(1.0, number(json, "coverage"));
+    assertTrue(number(json, "converge_ms") > 0, json);
+    assertTrue(number(json, "payload_copies_per_node") > 0, json);
+    assertTrue(number(json, "messages") > 0, json);
+    assertTrue(number(json, "bytes") > 0, json);
+    assertTrue(json.contains("\"transport\":\""), json);
+    assertTrue(!json.contains("detect_ms"), json);
+  }
+
+  @Test
+  @Timeout(60)
+  void killReportsThatFailureDetectionIsNotThereYet() {
+    Result r = gossip("demo", "--nodes", "3", "--repeats", "1", "--kill", "1", "--format", "json");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("\"detect_ms\":null"), r.out());
+    assertTrue(r.out().contains(DemoCommand.NO_DETECTION_NOTE), r.out());
+  }
+
+  @Test
+  void rejectsTooFewNodes() {
+    Result r = gossip("demo", "--nodes", "1");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--nodes"), r.err());
+  }
+}

@@ -1,0 +1,287 @@
+package io.gossipkit.cli;
+
+import io.gossipkit.api.AuthenticationException;
+import io.gossipkit.api.Clock;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.PacketProtector;
+import io.gossipkit.crypto.Keyring;
+import io.gossipkit.crypto.PacketProtectors;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Measures seal+open throughput of one AEAD at one packet size: the loop behind {@code gossip
+ * bench crypto}.
+ *
+ * <p>One operation is one packet sealed by a sender and opened by a receiver that accepts the
+ * sender's packets, under the same associated data (a cluster label). Every operation seals a
+ * fresh packet, so sequence numbers advance and the receiver's replay check runs as it would in
+ * production. Time is read with {@link System#nanoTime()}: this is a measuring tool, not protocol
+ * code. JMH's {@code io.gossipkit.benchmarks.CryptoBenchmark} measures the same operation.
+ */
+final class CryptoBench {
+  /**
+   * The associated data of every packet, as a node passes it: {@code "gossipkit/1/"} and a
+   * realistic cluster label.
+   */
+  static final byte[] CLUSTER_LABEL =
+      "gossipkit/1/prod-eu-west-1".getBytes(StandardCharsets.UTF_8);
+
+  /** Operations between two reads of the clock. */
+  private static final int BATCH = 16;
+
+  /** Consumes every opened packet so the JIT cannot drop the work. */
+  private static volatile int sink;
+
+  private CryptoBench() {}
+
+  /** One measured case. */
+  record Result(Aead aead, int size, long ops, double seconds) {
+    double opsPerSecond() {
+      return ops / seconds;
+    }
+
+    /** Plaintext megabytes (10^6 bytes) per second, seal+open counted once. */
+    double mbPerSecond() {
+      return size * opsPerSecond() / 1e6;
+    }
+  }
+
+  /** A sender and a receiver that accepts its packets. */
+  record Pair(PacketProtector sender, PacketProtector receiver) {}
+
+  /** The AEADs measured, in their command-line spelling ({@code AES_256_GCM} is aes-256-gcm). */
+  enum Aead {
+    AES_256_GCM,
+    CHACHA20_POLY1305,
+    XCHACHA20_POLY1305,
+    /** The baseline: SunJCE's AES-GCM ({@code AES/GCM/NoPadding}), no header, no replay check. */
+    JDK_AES_256_GCM;
+
+    /** The name the protector reports, {@code "aes-256-gcm"}. */
+    String spelling() {
+      return EnumFlag.spell(this);
+    }
+
+    Pair newPair() {
+      if (this == JDK_AES_256_GCM) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new Pair(new JdkAesGcm(key), new JdkAesGcm(key));
+      }
+      return Protectors.pair(spelling());
+    }
+  }
+
+  /**
+   * Seals and opens {@code size}-byte packets for {@code warmupSeconds}, unmeasured, then for
+   * {@code seconds}, measured.
+   *
+   * @throws IllegalStateException if the receiver refuses a packet the sender sealed
+   */
+  static Result measure(Aead aead, int size, double warmupSeconds, double seconds) {
+    Pair pair = aead.newPair();
+    byte[] payload = new byte[size];
+    new SplittableRandom(size).nextBytes(payload);
+    run(pair, payload, warmupSeconds);
+    long start = System.nanoTime();
+    long ops = run(pair, payload, seconds);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return new Result(aead, size, ops, elapsed);
+  }
+
+  /** Runs whole batches until {@code seconds} have passed; returns the operations done. */
+  private static long run(Pair pair, byte[] payload, double seconds) {
+    long budget = (long) (seconds * 1e9);
+    long start = System.nanoTime();
+    long ops = 0;
+    int acc = 0;
+    do {
+      acc += batch(pair.sender(), pair.receiver(), payload);
+      ops += BATCH;
+    } while (System.nanoTime() - start < budget);
+    sink = acc;
+    return ops;
+  }
+
+  /**
+   * One batch of operations: a method of its own, called thousands of times, so the JIT compiles
+   * it as a whole, as JMH's harness has its benchmark method compiled, rather than only on-stack
+   * inside {@link #run}'s long loop.
+   */
+  private static int batch(PacketProtector sender, PacketProtector receiver, byte[] payload) {
+    int acc = 0;
+    try {
+      for (int i = 0; i < BATCH; i++) {
+        acc += receiver.open(sender.seal(payload, CLUSTER_LABEL), CLUSTER_LABEL).length;
+      }
+    } catch (AuthenticationException e) {
+      throw new IllegalStateException(
+          sender.name() + ": the receiver refused the sender's packet: " + e.getMessage(), e);
+    }
+    return acc;
+  }
+
+  /** The results as one line: a JSON array of {@code {aead, size, mb_per_s, ops_per_s}}. */
+  static String toJson(List<Result> results) {
+    StringBuilder b = new StringBuilder("[");
+    for (Result r : results) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "{\"aead\":\"%s\",\"size\":%d,\"mb_per_s\":%.2f,\"ops_per_s\":%.0f}",
+              r.aead().spelling(),
+              r.size(),
+              r.mbPerSecond(),
+              r.opsPerSecond()));
+    }
+    return b.append(']').toString();
+  }
+
+  /** The results as a table under a header, each line ending in a newline. */
+  static String toTable(List<Result> results) {
+    String[] header = {"aead", "size", "mb_per_s", "ops_per_s"};
+    String[][] rows = new String[results.size()][];
+    int[] width = new int[header.length];
+    for (int c = 0; c < header.length; c++) {
+      width[c] = header[c].length();
+    }
+    for (int i = 0; i < rows.length; i++) {
+      Result r = results.get(i);
+      rows[i] =
+          new String[] {
+            r.aead().spelling(),
+            Integer.toString(r.size()),
+            String.format(Locale.ROOT, "%.2f", r.mbPerSecond()),
+            String.format(Locale.ROOT, "%.0f", r.opsPerSecond())
+          };
+      for (int c = 0; c < header.length; c++) {
+        width[c] = Math.max(width[c], rows[i][c].length());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    appendRow(b, header, width);
+    String[] rule = new String[header.length];
+    for (int c = 0; c < header.length; c++) {
+      rule[c] = "-".repeat(width[c]);
+    }
+    appendRow(b, rule, width);
+    for (String[] row : rows) {
+      appendRow(b, row, width);
+    }
+    return b.toString();
+  }
+
+  /** The first column left-aligned, the figures right-aligned. */
+  private static void appendRow(StringBuilder b, String[] cells, int[] width) {
+    for (int c = 0; c < cells.length; c++) {
+      String pad = " ".repeat(width[c] - cells[c].length());
+      b.append(c == 0 ? cells[c] + pad : pad + cells[c]);
+      b.append(c == cells.length - 1 ? System.lineSeparator() : "  ");
+    }
+  }
+
+  /**
+   * The JDK's own AES-GCM doing the bulk work a packet protector does, as the baseline: a fresh
+   * 96-bit nonce per packet (4 random bytes, then an 8-byte counter), {@code Cipher.init} and
+   * {@code doFinal} to seal and to open, the same associated data. The packet is nonce,
+   * ciphertext, 16-byte tag. It keeps no replay window and names no key.
+   *
+   * <p>Thread-safe: seal and open each lock their own cipher. Kept identical to
+   * gossip-benchmarks' {@code JdkAesGcm} so both tools measure the same baseline.
+   */
+  static final class JdkAesGcm implements PacketProtector {
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecretKeySpec key;
+    private final Cipher encrypt;
+    private final Cipher decrypt;
+    private final byte[] nonce = new byte[NONCE_BYTES];
+    private long counter;
+
+    JdkAesGcm(byte[] key) {
+      this.key = new SecretKeySpec(key, "AES");
+      try {
+        encrypt = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+        decrypt = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("SunJCE AES/GCM/NoPadding is unavailable", e);
+      }
+      new SecureRandom().nextBytes(nonce);
+    }
+
+    @Override
+    public String name() {
+      return "jdk-aes-256-gcm";
+    }
+
+    @Override
+    public byte[] seal(byte[] plaintext, byte[] associatedData) {
+      synchronized (encrypt) {
+        ByteBuffer.wrap(nonce).putLong(4, ++counter);
+        byte[] packet = new byte[NONCE_BYTES + plaintext.length + TAG_BITS / 8];
+        System.arraycopy(nonce, 0, packet, 0, NONCE_BYTES);
+        try {
+          encrypt.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+          encrypt.updateAAD(associatedData);
+          encrypt.doFinal(plaintext, 0, plaintext.length, packet, NONCE_BYTES);
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("AES-GCM failed to seal", e);
+        }
+        return packet;
+      }
+    }
+
+    @Override
+    public byte[] open(byte[] packet, byte[] associatedData) throws AuthenticationException {
+      if (packet.length < NONCE_BYTES + TAG_BITS / 8) {
+        throw new AuthenticationException("packet shorter than nonce and tag");
+      }
+      synchronized (decrypt) {
+        try {
+          decrypt.init(
+              Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, packet, 0, NONCE_BYTES));
+          decrypt.updateAAD(associatedData);
+          return decrypt.doFinal(packet, NONCE_BYTES, packet.length - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+          throw new AuthenticationException("tag mismatch");
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("AES-GCM failed to open", e);
+        }
+      }
+    }
+
+    @Override
+    public int overheadBytes() {
+      return NONCE_BYTES + TAG_BITS / 8;
+    }
+  }
+
+  /**
+   * Sender and receiver protectors from gossip-crypto under one keyring, each a node of its own
+   * with the default replay policy and the system clock, as in production.
+   */
+  private static final class Protectors {
+    private Protectors() {}
+
+    static Pair pair(String name) {
+      Keyring keys = Keyring.generate();
+      return new Pair(
+          PacketProtectors.byName(name, keys, NodeId.of("bench-sender"), Clock.system()),
+          PacketProtectors.byName(name, keys, NodeId.of("bench-receiver"), Clock.system()));
+    }
+  }
+}

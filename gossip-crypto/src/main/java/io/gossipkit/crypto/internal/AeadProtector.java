@@ -20,11 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.modes.AEADCipher;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -184,18 +182,18 @@ public final class AeadProtector implements AeadPacketProtector {
     System.arraycopy(s.sessionId, 0, out, 6, SESSION_ID_BYTES);
     putLong(out, 22, counter);
 
-    byte[] inner = new byte[innerBytes];
-    inner[0] = (byte) selfBytes.length;
-    System.arraycopy(selfBytes, 0, inner, 1, selfBytes.length);
-    putLong(inner, 1 + selfBytes.length, clock.millis());
+    // The sealed part is assembled in place and encrypted in one call: one pass, no buffering.
+    out[HEADER_BYTES] = (byte) selfBytes.length;
+    System.arraycopy(selfBytes, 0, out, HEADER_BYTES + 1, selfBytes.length);
+    putLong(out, HEADER_BYTES + 1 + selfBytes.length, clock.millis());
+    System.arraycopy(plaintext, 0, out, HEADER_BYTES + innerBytes, plaintext.length);
 
     CipherBox box = ciphers.get();
     try {
       AEADCipher c = box.init(true, s.cipherKey, counter);
       c.processAADBytes(out, 0, HEADER_BYTES);
       c.processAADBytes(associatedData, 0, associatedData.length);
-      int n = c.processBytes(inner, 0, inner.length, out, HEADER_BYTES);
-      n += c.processBytes(plaintext, 0, plaintext.length, out, HEADER_BYTES + n);
+      int n = c.processBytes(out, HEADER_BYTES, innerBytes + plaintext.length, out, HEADER_BYTES);
       c.doFinal(out, HEADER_BYTES + n);
     } catch (InvalidCipherTextException | RuntimeException e) {
       box.forget();
@@ -468,7 +466,8 @@ public final class AeadProtector implements AeadPacketProtector {
 
     CipherBox(AeadAlgorithm algorithm) {
       gcm = algorithm == AeadAlgorithm.AES_256_GCM;
-      cipher = gcm ? GCMBlockCipher.newInstance(AESEngine.newInstance()) : new ChaCha20Poly1305();
+      // The JDK's AES-GCM runs on AES-NI and CLMUL intrinsics; BouncyCastle's is plain Java.
+      cipher = gcm ? new JdkGcmCipher() : new ChaCha20Poly1305();
     }
 
     AEADCipher init(boolean encrypt, KeyParameter key, long counter) {

@@ -3,6 +3,7 @@ package io.gossipkit.benchmarks;
 import io.gossipkit.api.Clock;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PacketProtector;
+import io.gossipkit.cli.JdkAesGcm;
 import io.gossipkit.crypto.Keyring;
 import io.gossipkit.crypto.PacketProtectors;
 import java.nio.charset.StandardCharsets;

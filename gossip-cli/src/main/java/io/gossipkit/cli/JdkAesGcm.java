@@ -1,4 +1,4 @@
-package io.gossipkit.benchmarks;
+package io.gossipkit.cli;
 
 import io.gossipkit.api.AuthenticationException;
 import io.gossipkit.api.PacketProtector;
@@ -16,10 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code doFinal} to seal and to open, the same associated data. The packet is nonce,
  * ciphertext, 16-byte tag. It keeps no replay window and names no key.
  *
- * <p>Thread-safe: seal and open each lock their own cipher. Kept identical to gossip-cli's
- * {@code CryptoBench.JdkAesGcm} so JMH and {@code gossip bench crypto} measure the same baseline.
+ * <p>Thread-safe: seal and open each lock their own cipher. Shared by gossip bench crypto and
+ * the JMH benchmarks in gossip-benchmarks, so both measure the same baseline.
  */
-final class JdkAesGcm implements PacketProtector {
+public final class JdkAesGcm implements PacketProtector {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
 
@@ -29,7 +29,7 @@ final class JdkAesGcm implements PacketProtector {
   private final byte[] nonce = new byte[NONCE_BYTES];
   private long counter;
 
-  JdkAesGcm(byte[] key) {
+  public JdkAesGcm(byte[] key) {
     this.key = new SecretKeySpec(key, "AES");
     try {
       encrypt = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");

@@ -9,7 +9,9 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -76,6 +78,14 @@ final class KryoFactory {
     kryo.register(Mail.class, new MessageSerializers.MailSerializer(entries), WireFormat.ID_MAIL);
     kryo.register(
         MailAck.class, new MessageSerializers.MailAckSerializer(), WireFormat.ID_MAIL_ACK);
+    kryo.register(
+        RumorOffer.class,
+        new MessageSerializers.RumorOfferSerializer(keyVersions),
+        WireFormat.ID_RUMOR_OFFER);
+    kryo.register(
+        RumorRequest.class,
+        new MessageSerializers.RumorRequestSerializer(keyVersions),
+        WireFormat.ID_RUMOR_REQUEST);
     return kryo;
   }
 }

@@ -11,7 +11,9 @@ import io.gossipkit.api.KeyVersion;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -251,6 +253,53 @@ final class MessageSerializers {
     @Override
     public MailAck read(Kryo kryo, Input in, Class<? extends MailAck> type) {
       return new MailAck(WireReader.readVarLong(in, "mail ack sequence"));
+    }
+  }
+
+  /** {@code RumorOffer}: flags (bit 0 wantFeedback), then at most 64 count-prefixed key versions. */
+  static final class RumorOfferSerializer extends Serializer<RumorOffer> {
+    private final ValueSerializers.KeyVersionSerializer keyVersions;
+
+    RumorOfferSerializer(ValueSerializers.KeyVersionSerializer keyVersions) {
+      super(false, true);
+      this.keyVersions = keyVersions;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, RumorOffer m) {
+      out.writeByte(m.wantFeedback() ? WireFormat.RUMOR_WANT_FEEDBACK : 0);
+      keyVersions.writeList(kryo, out, m.offered(), "offered");
+    }
+
+    @Override
+    public RumorOffer read(Kryo kryo, Input in, Class<? extends RumorOffer> type) {
+      int flags = WireReader.readFlags(in, "rumor offer flags", WireFormat.RUMOR_WANT_FEEDBACK);
+      List<KeyVersion> offered =
+          keyVersions.readList(
+              kryo, in, "offered", RumorOffer.MAX_OFFERED, "RumorOffer.MAX_OFFERED");
+      return new RumorOffer(offered, (flags & WireFormat.RUMOR_WANT_FEEDBACK) != 0);
+    }
+  }
+
+  /** {@code RumorRequest}: at most 64 count-prefixed key versions. */
+  static final class RumorRequestSerializer extends Serializer<RumorRequest> {
+    private final ValueSerializers.KeyVersionSerializer keyVersions;
+
+    RumorRequestSerializer(ValueSerializers.KeyVersionSerializer keyVersions) {
+      super(false, true);
+      this.keyVersions = keyVersions;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, RumorRequest m) {
+      keyVersions.writeList(kryo, out, m.wanted(), "wanted");
+    }
+
+    @Override
+    public RumorRequest read(Kryo kryo, Input in, Class<? extends RumorRequest> type) {
+      return new RumorRequest(
+          keyVersions.readList(
+              kryo, in, "wanted", RumorRequest.MAX_WANTED, "RumorRequest.MAX_WANTED"));
     }
   }
 }

@@ -8,7 +8,9 @@ import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -44,8 +46,13 @@ final class WireFormat {
   static final int ID_RUMOR_REPLY = 20;
   static final int ID_MAIL = 21;
   static final int ID_MAIL_ACK = 22;
+  // 23-41 are reserved for sync, membership and packet framing messages.
+  static final int ID_RUMOR_OFFER = 42;
+  static final int ID_RUMOR_REQUEST = 43;
   static final int FIRST_MESSAGE_ID = ID_SYNC_DIGEST;
-  static final int LAST_MESSAGE_ID = ID_MAIL_ACK;
+  static final int LAST_MESSAGE_ID = ID_RUMOR_REQUEST;
+  /** The message ids in use, as error messages name them. */
+  static final String KNOWN_MESSAGE_IDS = "16..22, 42, 43";
 
   /** Entry flags bit: the entry is a tombstone and carries no value field. */
   static final int ENTRY_TOMBSTONE = 0x01;
@@ -219,6 +226,12 @@ final class WireFormat {
     if (m instanceof MailAck) {
       return HEADER_BYTES + varLongSize(((MailAck) m).sequence());
     }
+    if (m instanceof RumorOffer) {
+      return HEADER_BYTES + 1 + keyVersionsSize(((RumorOffer) m).offered());
+    }
+    if (m instanceof RumorRequest) {
+      return HEADER_BYTES + keyVersionsSize(((RumorRequest) m).wanted());
+    }
     throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
   }
 
@@ -239,6 +252,10 @@ final class WireFormat {
         return "Mail";
       case ID_MAIL_ACK:
         return "MailAck";
+      case ID_RUMOR_OFFER:
+        return "RumorOffer";
+      case ID_RUMOR_REQUEST:
+        return "RumorRequest";
       default:
         return "message type " + id;
     }

@@ -10,7 +10,9 @@ import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -27,7 +29,7 @@ import java.util.Random;
  */
 final class RandomMessages {
   /** Number of message types {@link #message(int)} knows. */
-  static final int TYPES = 7;
+  static final int TYPES = 9;
 
   // One sample per UTF-8 width, including a supplementary character (a surrogate pair in Java).
   private static final String[] CHARS = {"a", "Z", "7", "-", "é", "ß", "€", "中", "😀", "𝄞"};
@@ -68,6 +70,13 @@ final class RandomMessages {
         return new Mail(number(), entries());
       case 6:
         return new MailAck(number());
+      case 7:
+        return new RumorOffer(
+            keyVersions(random.nextInt(RumorOffer.MAX_OFFERED + 1) / (1 + random.nextInt(4))),
+            random.nextBoolean());
+      case 8:
+        return new RumorRequest(
+            keyVersions(random.nextInt(RumorRequest.MAX_WANTED + 1) / (1 + random.nextInt(4))));
       default:
         throw new IllegalArgumentException("type " + type);
     }

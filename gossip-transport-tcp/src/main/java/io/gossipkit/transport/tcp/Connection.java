@@ -382,6 +382,7 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
       phase = Phase.READY;
     }
     ctx.flush();
+    transport.counters.increment("connections.established");
   }
 
   private void handshakeTimedOut() {
@@ -469,9 +470,11 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     if (!cleanedUp.compareAndSet(false, true)) {
       return;
     }
-    if (closeReason.compareAndSet(null, CloseReason.PEER_CLOSED)) {
-      transport.counters.increment(CloseReason.PEER_CLOSED.counter);
-      transport.logClosed(this, CloseReason.PEER_CLOSED, "the peer closed the connection");
+    // Closed without a reason of ours: the peer hung up, or a dial ended before it connected.
+    CloseReason other = handshake != null ? CloseReason.PEER_CLOSED : CloseReason.CONNECT_FAILED;
+    if (closeReason.compareAndSet(null, other)) {
+      transport.counters.increment(other.counter);
+      transport.logClosed(this, other, "the connection closed");
     }
     int dropped;
     synchronized (lock) {

@@ -259,7 +259,8 @@ public final class TcpTransport implements Transport {
   /**
    * A snapshot of the counters, all cumulative: {@code frames.in/out} and {@code bytes.in/out}
    * (application payloads), {@code wire.bytes.in/out} (everything on the sockets: handshakes,
-   * length prefixes, seals), {@code connections.inbound/outbound} (opened), drops by reason
+   * length prefixes, seals), {@code connections.inbound/outbound} (opened), {@code
+   * connections.established} (sessions that passed handshake and hello), drops by reason
    * ({@code dropped.too_large}, {@code dropped.queue_full}, {@code dropped.send_failed}, {@code
    * dropped.connection_closed}, {@code dropped.receiver_error}) and closes by reason ({@code
    * closed.handshake_failed}, {@code closed.handshake_timeout}, {@code closed.frame_too_large},
@@ -411,8 +412,7 @@ public final class TcpTransport implements Transport {
           });
       b.connect(to).addListener((ChannelFuture f) -> {
         if (!f.isSuccess()) {
-          f.channel().close();
-          c.connectFailed(f.cause());
+          c.connectFailed(f.cause()); // records the reason first, then closes the channel
         }
       });
     } catch (RuntimeException e) {
@@ -424,7 +424,7 @@ public final class TcpTransport implements Transport {
   private static List<String> counterNames() {
     List<String> names = new ArrayList<>(List.of(
         "frames.in", "frames.out", "bytes.in", "bytes.out", "wire.bytes.in", "wire.bytes.out",
-        "connections.inbound", "connections.outbound",
+        "connections.inbound", "connections.outbound", "connections.established",
         "dropped.too_large", "dropped.queue_full", "dropped.send_failed",
         "dropped.connection_closed", "dropped.receiver_error", "dropped.not_started"));
     for (CloseReason r : CloseReason.values()) {

@@ -122,7 +122,8 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     ch.closeFuture().addListener(f -> cleanUp());
     ch.pipeline()
         .addLast("frames", new FrameDecoder(this))
-        .addLast("idle", new IdleStateHandler(0, 0, transport.idleTimeoutMillis, TimeUnit.MILLISECONDS))
+        .addLast("idle",
+            new IdleStateHandler(0, 0, transport.idleTimeoutMillis, TimeUnit.MILLISECONDS))
         .addLast("connection", this);
   }
 
@@ -338,6 +339,11 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
       advertised = Hello.decode(plain);
     } catch (ProtocolException e) {
       close(CloseReason.MALFORMED, "bad hello: " + e.getMessage());
+      return;
+    }
+    if (advertised.equals(transport.localAddress())) {
+      // Taking it would route this node's sends to itself through the peer.
+      close(CloseReason.MALFORMED, "hello claims this node's own address " + advertised);
       return;
     }
     peer = advertised;

@@ -230,6 +230,42 @@ class TcpTransportTest {
   }
 
   @Test
+  void aDialThatHangsIsAbandonedAfterTheConnectTimeout() throws Exception {
+    // A listener that never accepts: once its accept queue is full, the kernel ignores further
+    // connection attempts, so a dial neither succeeds nor fails until the timeout.
+    try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      List<java.net.Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          java.net.Socket s = new java.net.Socket();
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+            fillers.add(s);
+          } catch (java.io.IOException queueFull) {
+            s.close();
+            break;
+          }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(fillers.size() < 8,
+            "this kernel completes connections beyond a full accept queue");
+        TcpTransport a = node(testConfig().connectTimeout(Duration.ofMillis(300))
+            .handshakeTimeout(Duration.ofSeconds(30)), new LinkedBlockingQueue<>());
+        long start = System.nanoTime();
+        assertTrue(a.send(loopback(full.getLocalPort()), new byte[] {1}), "queued while dialling");
+        awaitMetric(a, "closed.connect_failed", 1);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis >= 250, "gave up after " + tookMillis + " ms, before the timeout");
+        awaitMetric(a, "dropped.connection_closed", 1);
+        assertEquals(0L, metric(a, "connections.outbound"), "the dial never connected");
+      } finally {
+        for (java.net.Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void ed25519IdentitiesAuthenticateAndAnUnknownNodeIsRefused() throws Exception {
     SecureRandom random = new SecureRandom();
     byte[] privA = Ed25519Keys.generatePrivateKey(random);

@@ -230,6 +230,11 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    if (closeReason.get() != null) {
+      // Closed (the transport is closing) while the dial was still under way.
+      ctx.close();
+      return;
+    }
     transport.counters.increment(inbound ? "connections.inbound" : "connections.outbound");
     handshake = inbound ? Handshake.responder(transport.handshakeConfig)
         : Handshake.initiator(transport.handshakeConfig);

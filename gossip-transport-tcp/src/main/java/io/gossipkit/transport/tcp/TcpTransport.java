@@ -210,7 +210,8 @@ public final class TcpTransport implements Transport {
    */
   @Override
   public boolean send(InetSocketAddress to, byte[] packet) {
-    if (packet == null || packet.length > maxFrameBytes) {
+    Objects.requireNonNull(packet, "packet");
+    if (packet.length > maxFrameBytes) {
       counters.increment("dropped.too_large");
       return false;
     }

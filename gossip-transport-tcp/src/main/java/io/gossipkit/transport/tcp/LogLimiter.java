@@ -3,11 +3,13 @@ package io.gossipkit.transport.tcp;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Logs every event of a kind up to a budget per minute, then counts the rest and reports how many
  * were left out in the next line of that kind. A flood of bad connections therefore costs a few
- * log lines a minute, while a single bad connection always gets its own line.
+ * log lines a minute, while a single bad connection always gets its own line. A line is built only
+ * if it is logged, so a hot path (a send refused again and again) pays nothing for it.
  */
 final class LogLimiter {
   private static final long WINDOW_NANOS = 60_000_000_000L;
@@ -21,7 +23,8 @@ final class LogLimiter {
     this.perMinute = perMinute;
   }
 
-  void log(Level level, String kind, String message) {
+  /** Logs the line {@code message} makes, or counts it once the budget of {@code kind} is spent. */
+  void log(Level level, String kind, Supplier<String> message) {
     if (!log.isLoggable(level)) {
       return;
     }
@@ -41,8 +44,9 @@ final class LogLimiter {
       suppressed = w.suppressed;
       w.suppressed = 0;
     }
-    log.log(level, suppressed == 0 ? message
-        : message + " (" + suppressed + " similar lines of kind " + kind + " were left out)");
+    String line = message.get();
+    log.log(level, suppressed == 0 ? line
+        : line + " (" + suppressed + " similar lines of kind " + kind + " were left out)");
   }
 
   private static final class Window {

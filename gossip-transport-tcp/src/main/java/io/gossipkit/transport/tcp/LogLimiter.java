@@ -3,6 +3,7 @@ package io.gossipkit.transport.tcp;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,11 +17,18 @@ final class LogLimiter {
 
   private final System.Logger log;
   private final int perMinute;
+  private final LongSupplier nanoTime;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
   LogLimiter(System.Logger log, int perMinute) {
+    this(log, perMinute, System::nanoTime);
+  }
+
+  /** With its own time source, so a test can pass a minute without waiting for it. */
+  LogLimiter(System.Logger log, int perMinute, LongSupplier nanoTime) {
     this.log = log;
     this.perMinute = perMinute;
+    this.nanoTime = nanoTime;
   }
 
   /** Logs the line {@code message} makes, or counts it once the budget of {@code kind} is spent. */
@@ -29,9 +37,9 @@ final class LogLimiter {
       return;
     }
     long suppressed;
-    Window w = windows.computeIfAbsent(kind, k -> new Window());
+    Window w = windows.computeIfAbsent(kind, k -> new Window(nanoTime.getAsLong()));
     synchronized (w) {
-      long now = System.nanoTime();
+      long now = nanoTime.getAsLong();
       if (now - w.start > WINDOW_NANOS) {
         w.start = now;
         w.logged = 0;
@@ -50,8 +58,12 @@ final class LogLimiter {
   }
 
   private static final class Window {
-    private long start = System.nanoTime();
+    private long start;
     private int logged;
     private long suppressed;
+
+    Window(long start) {
+      this.start = start;
+    }
   }
 }

@@ -232,6 +232,7 @@ public final class UdpTransport implements Transport {
    * bytes.out} and drops by reason ({@code dropped.oversized}, {@code dropped.too_large}, {@code
    * dropped.send_failed}, {@code dropped.receiver_error}, {@code dropped.not_started}).
    */
+  @Override
   public Map<String, Long> metrics() {
     Map<String, Long> out = new TreeMap<>();
     counters.forEach((k, v) -> out.put(k, v.sum()));

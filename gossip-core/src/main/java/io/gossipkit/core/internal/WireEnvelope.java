@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Internal: may change at any time. The plaintext of one packet: who sent it, then one encoded
@@ -65,32 +66,35 @@ public final class WireEnvelope {
 
   /** Frames {@code message} as sent by {@code sender} (version 1). */
   public static byte[] wrap(NodeId sender, byte[] message) {
-    byte[] id = sender.value().getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[2 + id.length + message.length];
-    out[0] = VERSION;
-    out[1] = (byte) id.length;
-    System.arraycopy(id, 0, out, 2, id.length);
-    System.arraycopy(message, 0, out, 2 + id.length, message.length);
-    return out;
+    return wrapAll(sender.value().getBytes(StandardCharsets.UTF_8), List.of(message));
   }
 
   /**
-   * Writes the header of a compound packet into {@code out} at 0 and returns its length. The
-   * caller appends frames with {@link #putFrame}.
+   * Frames {@code messages}, each 1 to 65,535 bytes, as sent by the sender whose UTF-8 id is
+   * {@code senderId}: version 1 if there is one message, else a compound packet (version 2).
    */
-  public static int putCompoundHeader(byte[] out, byte[] senderId) {
-    out[0] = COMPOUND_VERSION;
+  public static byte[] wrapAll(byte[] senderId, List<byte[]> messages) {
+    int header = 2 + senderId.length;
+    boolean compound = messages.size() != 1;
+    int size = header;
+    for (int i = 0; i < messages.size(); i++) {
+      size += (compound ? FRAME_BYTES : 0) + messages.get(i).length;
+    }
+    byte[] out = new byte[size];
+    out[0] = compound ? COMPOUND_VERSION : VERSION;
     out[1] = (byte) senderId.length;
     System.arraycopy(senderId, 0, out, 2, senderId.length);
-    return 2 + senderId.length;
-  }
-
-  /** Appends one frame (length and message) at {@code at}; returns the position after it. */
-  public static int putFrame(byte[] out, int at, byte[] message) {
-    out[at] = (byte) (message.length >>> 8);
-    out[at + 1] = (byte) message.length;
-    System.arraycopy(message, 0, out, at + FRAME_BYTES, message.length);
-    return at + FRAME_BYTES + message.length;
+    int at = header;
+    for (int i = 0; i < messages.size(); i++) {
+      byte[] m = messages.get(i);
+      if (compound) {
+        out[at++] = (byte) (m.length >>> 8);
+        out[at++] = (byte) m.length;
+      }
+      System.arraycopy(m, 0, out, at, m.length);
+      at += m.length;
+    }
+    return out;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.gossipkit.api.CodecException;
 import io.gossipkit.api.NodeId;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The packet plaintext header: format version, sender id length, sender id. */
@@ -113,18 +114,9 @@ class WireEnvelopeTest {
 
   // ------------------------------------------------------------------ compound (version 2)
 
+  /** A compound packet (at least two messages) or a version-1 one. */
   private static byte[] compound(String sender, byte[]... messages) {
-    byte[] id = sender.getBytes(StandardCharsets.UTF_8);
-    int size = 2 + id.length;
-    for (byte[] m : messages) {
-      size += WireEnvelope.FRAME_BYTES + m.length;
-    }
-    byte[] out = new byte[size];
-    int at = WireEnvelope.putCompoundHeader(out, id);
-    for (byte[] m : messages) {
-      at = WireEnvelope.putFrame(out, at, m);
-    }
-    return out;
+    return WireEnvelope.wrapAll(sender.getBytes(StandardCharsets.UTF_8), List.of(messages));
   }
 
   private static String rejectedCompound(byte[] packet, int maxMessageBytes) {

@@ -290,25 +290,7 @@ public final class PacketAssembler {
   }
 
   private byte[] packet() {
-    if (picks.size() == 1) {
-      // One message: the version-1 envelope, as nodes without compound packets write it.
-      byte[] m = picks.get(0);
-      byte[] out = new byte[headerBytes + m.length];
-      out[0] = WireEnvelope.VERSION;
-      out[1] = (byte) senderId.length;
-      System.arraycopy(senderId, 0, out, 2, senderId.length);
-      System.arraycopy(m, 0, out, headerBytes, m.length);
-      return out;
-    }
-    int size = headerBytes;
-    for (int i = 0; i < picks.size(); i++) {
-      size += cost(picks.get(i));
-    }
-    byte[] out = new byte[size];
-    int at = WireEnvelope.putCompoundHeader(out, senderId);
-    for (int i = 0; i < picks.size(); i++) {
-      at = WireEnvelope.putFrame(out, at, picks.get(i));
-    }
-    return out;
+    // One message goes as a version-1 envelope, as nodes without compound packets write it.
+    return WireEnvelope.wrapAll(senderId, picks);
   }
 }

@@ -68,6 +68,8 @@ public final class PacketAssembler {
   }
 
   private static final TrafficClass[] CLASSES = TrafficClass.all();
+  /** Idle outboxes kept for reuse; beyond this many peers, idle ones are dropped. */
+  private static final int MAX_IDLE_OUTBOXES = 1024;
 
   private final byte[] senderId;
   private final int headerBytes;
@@ -217,8 +219,11 @@ public final class PacketAssembler {
       }
       if (box.isEmpty()) {
         box.isPending = false;
-        // Forget idle destinations, so the map holds only peers with traffic in flight.
-        outboxes.remove(box.to);
+        if (outboxes.size() > MAX_IDLE_OUTBOXES) {
+          // Many peers come and go: forget idle ones so the map stays bounded. Below the bound
+          // an outbox is kept, so steady traffic to a peer allocates no new queues per flush.
+          outboxes.remove(box.to);
+        }
       } else {
         pending.addLast(box);
       }

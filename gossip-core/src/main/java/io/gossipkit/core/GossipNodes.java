@@ -78,6 +78,7 @@ public final class GossipNodes {
     private final GossipConfig config;
     private NodeId id;
     private Transport transport;
+    private Transport largeTransport;
     private PacketProtector protector;
     private Codec codec;
     private Supplier<DisseminationStrategy> strategy;
@@ -87,6 +88,7 @@ public final class GossipNodes {
     private EntrySigner signer;
     private EntryVerifier verifier;
     private final Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
+    private final Map<NodeId, InetSocketAddress> largeAddresses = new LinkedHashMap<>();
 
     private Builder(GossipConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -101,6 +103,20 @@ public final class GossipNodes {
     /** The transport. */
     public Builder transport(Transport v) {
       transport = Objects.requireNonNull(v, "transport");
+      return this;
+    }
+
+    /**
+     * An optional second transport for messages too large for one packet of {@link #transport}
+     * (a TCP transport; any transport with a larger payload limit works). With it, such messages
+     * travel there whole, one per packet, sealed like every other; without it, {@code put}
+     * refuses a value whose message cannot fit a datagram, and the node splits or drops (counting
+     * {@code dropped.oversized_out}) large messages of its own. Peers receive on it at the
+     * address given to {@link #member(String, InetSocketAddress, InetSocketAddress)}, by default
+     * their address on {@link #transport} (TCP and UDP may share a port number).
+     */
+    public Builder largeMessageTransport(Transport v) {
+      largeTransport = Objects.requireNonNull(v, "largeMessageTransport");
       return this;
     }
 
@@ -170,6 +186,18 @@ public final class GossipNodes {
     }
 
     /**
+     * Adds a member of the (static) cluster, where it receives packets and where it receives on
+     * its {@linkplain #largeMessageTransport large-message transport}.
+     */
+    public Builder member(
+        String memberId, InetSocketAddress address, InetSocketAddress largeMessageAddress) {
+      member(memberId, address);
+      largeAddresses.put(
+          NodeId.of(memberId), Objects.requireNonNull(largeMessageAddress, "largeMessageAddress"));
+      return this;
+    }
+
+    /**
      * Builds the node (not started).
      *
      * @throws IllegalStateException if a required part is missing, if the configuration requires
@@ -215,7 +243,7 @@ public final class GossipNodes {
               .signer(signer)
               .verifier(verifier);
       return new DefaultGossipNode(
-          id, config, transport, protector, c, members, env,
+          id, config, transport, largeTransport, protector, c, members, largeAddresses, env,
           e -> new GossipEngine(id, e, s.get(), membership.viewOf(self)));
     }
   }

@@ -385,7 +385,7 @@ public final class DefaultGossipNode implements GossipNode {
         return;
       }
       if (encoded.length <= max) {
-        assembler.offer(to, TrafficClass.of(message, encoded), encoded);
+        queue(to, message, encoded);
         return;
       }
       size = encoded.length;
@@ -422,7 +422,14 @@ public final class DefaultGossipNode implements GossipNode {
             + bytes.length + " bytes still does not fit a datagram (codec sizes disagree)");
         continue;
       }
-      assembler.offer(to, TrafficClass.of(piece, bytes), bytes);
+      queue(to, piece, bytes);
+    }
+  }
+
+  /** Queues an encoded message; a peer with a full packet's worth gets it now. */
+  private void queue(NodeId to, GossipMessage message, byte[] encoded) {
+    if (assembler.offer(to, TrafficClass.of(message, encoded), encoded)) {
+      assembler.flushFull(to, this::sendPacket);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.gossipkit.core.internal.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,44 @@ class PacketAssemblerTest {
     assertEquals(sent.size(), got.size());
     assertEquals(sent, got);
     assertEquals(Map.of(), drops);
+  }
+
+  @Test
+  void aFullPacketLeavesAtOnceAndThePartialOneWaitsForTheEndOfTheTask() {
+    PacketAssembler assembler = assembler(64);
+    List<byte[]> sent = new ArrayList<>();
+    PacketAssembler.PacketSink sink = (to, plaintext, count) -> sent.add(plaintext);
+    List<GossipMessage> offered = new ArrayList<>();
+    int fullAt = -1;
+    for (int i = 0; i < 40 && fullAt < 0; i++) {
+      RumorPush m = rumor(i, 80);
+      offered.add(m);
+      if (assembler.offer(B, TrafficClass.BROADCAST, encode(m))) {
+        fullAt = i;
+      }
+    }
+    assertTrue(fullAt > 0, "a packet's worth was never reported");
+
+    assembler.flushFull(B, sink);
+
+    assertEquals(1, sent.size(), "exactly the full packet left");
+    assertTrue(assembler.hasQueued(), "the message that did not fit waits");
+    for (int i = fullAt + 1; i < fullAt + 4; i++) {
+      RumorPush m = rumor(i, 80);
+      offered.add(m);
+      assertFalse(assembler.offer(B, TrafficClass.BROADCAST, encode(m)));
+    }
+    assembler.flush(sink);
+    List<GossipMessage> got = new ArrayList<>();
+    for (byte[] p : sent) {
+      WireEnvelope env = read(p);
+      for (int i = 0; i < env.messageCount(); i++) {
+        got.add(decode(java.util.Arrays.copyOfRange(p, env.messageOffset(i),
+            env.messageOffset(i) + env.messageLength(i))));
+      }
+    }
+    assertEquals(2, sent.size());
+    assertEquals(offered, got);
   }
 
   @Test

@@ -235,6 +235,33 @@ class PacketAssemblerTest {
   }
 
   @Test
+  void withoutAGuaranteedShareTheSameFloodStarvesBroadcasts() {
+    // The contrast to the test above: membership first and alone, broadcasts only getting what
+    // it leaves (memberlist's arrangement). The same flood then lets no broadcast out at all.
+    PacketAssembler membershipFirst = new PacketAssembler(A, BUDGET, 8L * BUDGET, 8,
+        (reason, count, detail) -> { }, new int[] {0, 0, 100, 0});
+    byte[] membership = new byte[100];
+    membership[1] = 30;
+    for (int i = 0; i < 10_000; i++) {
+      membershipFirst.offer(B, TrafficClass.MEMBERSHIP, membership);
+    }
+    for (int i = 0; i < 50; i++) {
+      membershipFirst.offer(B, TrafficClass.BROADCAST, encode(rumor(i, 60)));
+    }
+
+    int[] broadcasts = {0};
+    membershipFirst.flush((to, plaintext, count) -> {
+      WireEnvelope env = read(plaintext);
+      for (int i = 0; i < env.messageCount(); i++) {
+        broadcasts[0] += plaintext[env.messageOffset(i) + 1] == 30 ? 0 : 1;
+      }
+    });
+
+    // Only a packet where broadcast holds the turn lets one out: 2 of 8 packets, one each.
+    assertTrue(broadcasts[0] <= 2, broadcasts[0] + " broadcasts left");
+  }
+
+  @Test
   void aMessageLargerThanItsClassShareIsNotStarved() {
     PacketAssembler assembler = assembler(3);
     byte[] filler = new byte[100];

@@ -302,7 +302,9 @@ final class UdpBench implements Callable<Integer> {
           // One task's worth: encode each message, queue it for the peer, pack and send at the end.
           for (int i = 0; i < burst; i++) {
             byte[] encoded = encode(codec, message);
-            assembler.offer(b, TrafficClass.of(message, encoded), encoded);
+            if (assembler.offer(b, TrafficClass.of(message, encoded), encoded)) {
+              assembler.flushFull(b, sink); // a full packet leaves at once, as on a node
+            }
           }
           while (assembler.flush(sink)) {
             // A burst larger than one flush's worth: keep flushing, as the node's next task would.

@@ -83,6 +83,8 @@ public final class DefaultGossipNode implements GossipNode {
    * most any sender's sealing and envelope add.
    */
   private final int maxInboundBytes;
+  /** Largest encoded message one packet of the large-message transport holds; 0 without one. */
+  private final int largeMessageBytes;
   private final ScheduledExecutorService executor;
   private final GossipEngine engine;
   private final EngineEnvironment env;
@@ -133,6 +135,8 @@ public final class DefaultGossipNode implements GossipNode {
       largest = Math.max(largest, largeTransport.maxPayloadBytes());
     }
     this.maxInboundBytes = largest + protector.overheadBytes() + 258;
+    this.largeMessageBytes = largeTransport == null ? 0 : Math.min(codec.maxMessageBytes(),
+        largeTransport.maxPayloadBytes() - sealOverhead - WireEnvelope.headerBytes(id));
     this.assembler =
         new PacketAssembler(
             id,
@@ -252,13 +256,12 @@ public final class DefaultGossipNode implements GossipNode {
               + " (GossipNodes.builder(..).largeMessageTransport(tcpTransport)) or raise the"
               + " packet budget (UdpTransport.builder().maxPacketBytes(..), up to 65,507)");
     }
-    int largeRoom = largeTransport.maxPayloadBytes() - sealOverhead - WireEnvelope.headerBytes(id);
-    if (size > largeRoom) {
+    if (size > largeMessageBytes) {
       throw new IllegalArgumentException(
           "value of " + value.length + " bytes for key '" + key + "' makes a message of " + size
-              + " bytes, more than the " + largeRoom + " bytes the large-message transport"
-              + " carries in one packet of " + largeTransport.maxPayloadBytes() + " bytes; raise"
-              + " its limit or write a smaller value");
+              + " bytes, more than the " + largeMessageBytes + " bytes the large-message"
+              + " transport carries in one packet of " + largeTransport.maxPayloadBytes()
+              + " bytes; raise its limit or write a smaller value");
     }
   }
 
@@ -371,39 +374,70 @@ public final class DefaultGossipNode implements GossipNode {
       drop("dropped.unknown_peer", "no address for peer " + to);
       return;
     }
-    byte[] encoded = encode(message);
-    if (encoded == null) {
+    // Sized before encoding, so a message over the codec's own limit (64 hot rumors of a kilobyte
+    // each) is split instead of refused by the encoder. A codec that cannot size a message type
+    // (-1) is asked to encode it and judged by the result.
+    int size = sizeOf(message);
+    int max = assembler.maxMessageBytes();
+    if (size < 0 || size <= max) {
+      byte[] encoded = encode(message);
+      if (encoded == null) {
+        return;
+      }
+      if (encoded.length <= max) {
+        queue(to, message, encoded);
+        return;
+      }
+      size = encoded.length;
+    }
+    if (largeTransport != null && size <= largeMessageBytes) {
+      byte[] encoded = encode(message);
+      if (encoded != null) {
+        sendLarge(to, encoded);
+      }
       return;
     }
-    if (encoded.length <= assembler.maxMessageBytes()) {
-      assembler.offer(to, TrafficClass.of(message, encoded), encoded);
-      return;
-    }
-    if (largeTransport != null) {
-      sendLarge(to, encoded);
-      return;
-    }
-    MessageSplitter.Result split =
-        MessageSplitter.split(message, codec, assembler.maxMessageBytes());
+    MessageSplitter.Result split = MessageSplitter.split(message, codec, max);
     if (split == null) {
-      drop("dropped.oversized_out", message.getClass().getSimpleName() + " of " + encoded.length
-          + " bytes does not fit a datagram (at most " + assembler.maxMessageBytes()
-          + " bytes of message) and cannot be split; configure a large-message transport or"
-          + " raise the packet budget");
+      drop("dropped.oversized_out", message.getClass().getSimpleName() + " of " + size
+          + " bytes does not fit a datagram (at most " + max + " bytes of message) and cannot be"
+          + " split; configure a large-message transport or raise the packet budget");
       return;
     }
     if (split.leftOut() > 0) {
       drop("dropped.oversized_out", split.leftOut(), split.leftOut() + " element(s) of a "
           + message.getClass().getSimpleName() + " for " + to + " do not fit a datagram even"
-          + " alone (at most " + assembler.maxMessageBytes() + " bytes of message); configure a"
-          + " large-message transport or raise the packet budget");
+          + " alone (at most " + max + " bytes of message); configure a large-message transport"
+          + " or raise the packet budget");
     }
     count("messages.split");
     for (GossipMessage piece : split.pieces()) {
       byte[] bytes = encode(piece);
-      if (bytes != null) {
-        assembler.offer(to, TrafficClass.of(piece, bytes), bytes);
+      if (bytes == null) {
+        continue;
       }
+      if (bytes.length > max) {
+        // Only a codec whose encodedSize disagrees with encode gets here.
+        drop("dropped.oversized_out", piece.getClass().getSimpleName() + " piece of "
+            + bytes.length + " bytes still does not fit a datagram (codec sizes disagree)");
+        continue;
+      }
+      queue(to, piece, bytes);
+    }
+  }
+
+  /** Queues an encoded message; a peer with a full packet's worth gets it now. */
+  private void queue(NodeId to, GossipMessage message, byte[] encoded) {
+    if (assembler.offer(to, TrafficClass.of(message, encoded), encoded)) {
+      assembler.flushFull(to, this::sendPacket);
+    }
+  }
+
+  private int sizeOf(GossipMessage message) {
+    try {
+      return codec.encodedSize(message);
+    } catch (RuntimeException unknownType) {
+      return -1;
     }
   }
 

@@ -101,6 +101,12 @@ public final class UdpTransport implements Transport {
   private final int maxPacketBytes;
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+  // The four counters every packet moves, held directly: a map lookup per packet showed in
+  // profiles of the send and receive loops.
+  private final LongAdder packetsIn;
+  private final LongAdder packetsOut;
+  private final LongAdder bytesIn;
+  private final LongAdder bytesOut;
   private final Object lock = new Object();
   /** Packets handed to {@link #send} and not yet written by the event loop. */
   private final Queue<DatagramPacket> outbound = new ConcurrentLinkedQueue<>();
@@ -122,6 +128,10 @@ public final class UdpTransport implements Transport {
     for (String name : COUNTERS) {
       counters.put(name, new LongAdder());
     }
+    packetsIn = counters.get("packets.in");
+    packetsOut = counters.get("packets.out");
+    bytesIn = counters.get("bytes.in");
+    bytesOut = counters.get("bytes.out");
   }
 
   /** A builder; {@link Builder#bind} is required. */
@@ -257,8 +267,8 @@ public final class UdpTransport implements Transport {
       }
       int length = p.content().readableBytes();
       ch.write(p).addListener(writeResult);
-      count("packets.out", 1);
-      count("bytes.out", length);
+      packetsOut.increment();
+      bytesOut.add(length);
       if (++written % FLUSH_EVERY == 0) {
         ch.flush();
       }
@@ -376,7 +386,7 @@ public final class UdpTransport implements Transport {
         ByteBuf content = p.content();
         int n = content.readableBytes();
         InetSocketAddress from = p.sender();
-        count("bytes.in", n);
+        bytesIn.add(n);
         if (n > maxPacketBytes) {
           count("dropped.oversized", 1);
           rateLimitedLog("oversized", "dropped a datagram over " + maxPacketBytes + " bytes from " + from);
@@ -389,7 +399,7 @@ public final class UdpTransport implements Transport {
         }
         byte[] bytes = new byte[n];
         content.getBytes(content.readerIndex(), bytes);
-        count("packets.in", 1);
+        packetsIn.increment();
         try {
           r.onPacket(from, bytes);
         } catch (VirtualMachineError e) {

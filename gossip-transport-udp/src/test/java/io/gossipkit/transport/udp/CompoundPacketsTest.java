@@ -73,13 +73,17 @@ class CompoundPacketsTest {
 
   /** Two started nodes, "a" and "b", on 1400-byte datagrams; {@code large} adds a 64 KB transport. */
   private List<GossipNode> pair(boolean large) throws IOException {
+    return pair(large, testConfig());
+  }
+
+  private List<GossipNode> pair(boolean large, GossipConfig config) throws IOException {
     UdpTransport[] small = {udp(1400), udp(1400)};
     datagrams.addAll(List.of(small));
     UdpTransport[] big = large ? new UdpTransport[] {udp(65_507), udp(65_507)} : null;
     String[] ids = {"a", "b"};
     List<GossipNode> nodes = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      GossipNodes.Builder b = GossipNodes.builder(testConfig())
+      GossipNodes.Builder b = GossipNodes.builder(config)
           .id(ids[i])
           .transport(small[i])
           .protector(PacketProtectors.aes256Gcm(keys, NodeId.of(ids[i]), Clock.system()));
@@ -194,6 +198,26 @@ class CompoundPacketsTest {
     NodeMetrics atB = b.metrics();
     assertTrue(atB.get("messages.received") > drained.get() / 2, atB.counters().toString());
     assertEquals(0, atB.get("dropped.malformed"));
+  }
+
+  @Test
+  void aRumorBatchLargerThanTheCodecsLimitIsSplitNotDropped() throws Exception {
+    // Ten hot rumors of 1000 bytes make a round's RumorPush of ~10 KB: more than this codec's
+    // 4 KB limit, which the encoder would refuse. Sized first, it is split into datagrams.
+    GossipConfig config = testConfig().toBuilder()
+        .maxMessageBytes(4096).maxValueBytes(1000).build();
+    List<GossipNode> nodes = pair(false, config);
+    GossipNode a = nodes.get(0);
+    GossipNode b = nodes.get(1);
+    for (int i = 0; i < 10; i++) {
+      a.put("r" + i, new byte[1000]);
+    }
+
+    assertTrue(await(() -> a.metrics().get("messages.split") > 0, 10_000),
+        "no round split its batch: " + a.metrics().counters());
+    assertTrue(await(() -> hasAll(b, "r", 10), 10_000), b.metrics().counters().toString());
+    assertEquals(0, a.metrics().get("dropped.encode"), a.metrics().counters().toString());
+    assertEquals(0, a.metrics().get("dropped.oversized_out"), a.metrics().counters().toString());
   }
 
   @Test

@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <p>Not thread-safe: used on the node's executor only. The node flushes at the end of every
  * executor task, so messages produced by one event for one peer share a datagram and none waits
- * for a timer: packing adds no latency.
+ * for a timer: packing adds no latency. A peer with a full packet's worth queued gets it at once
+ * ({@link #flushFull}).
  *
  * <p>Budgets. Every class is guaranteed its share of each packet ({@link TrafficClass}: 10% acks,
  * 40% user broadcasts, 25% membership, 25% anti-entropy by default); room a class leaves unused is
@@ -177,10 +178,12 @@ public final class PacketAssembler {
    * Queues {@code message} for {@code to}. If the class's queue for {@code to} would pass its
    * capacity, its oldest messages are dropped to make room.
    *
+   * @return true if {@code to} now has at least a full packet's worth queued: the caller should
+   *     {@link #flushFull} it rather than let one task's output pile up
    * @throws IllegalArgumentException if the message is empty or larger than {@link
    *     #maxMessageBytes()}
    */
-  public void offer(NodeId to, TrafficClass traffic, byte[] message) {
+  public boolean offer(NodeId to, TrafficClass traffic, byte[] message) {
     if (message.length == 0 || message.length > maxMessageBytes()) {
       throw new IllegalArgumentException("message of " + message.length + " bytes does not fit"
           + " a packet (1 to " + maxMessageBytes() + " bytes)");
@@ -203,6 +206,28 @@ public final class PacketAssembler {
       box.isPending = true;
       pending.addLast(box);
     }
+    return isFull(box);
+  }
+
+  /**
+   * Sends every full packet queued for {@code to}, leaving a partial one to be packed with what
+   * comes later; a long burst for one peer (a split anti-entropy reply) thus leaves as it is
+   * produced instead of waiting, and overflowing its queue, until the task ends.
+   */
+  public void flushFull(NodeId to, PacketSink sink) {
+    Outbox box = outboxes.get(to);
+    while (box != null && isFull(box)) {
+      sendOne(box, sink);
+    }
+  }
+
+  /** True if the frames queued for {@code box} would fill a packet. */
+  private boolean isFull(Outbox box) {
+    long bytes = 0;
+    for (int c = 0; c < CLASSES.length; c++) {
+      bytes += box.queuedBytes[c] + (long) WireEnvelope.FRAME_BYTES * box.queues[c].size();
+    }
+    return bytes >= maxPacketBytes - headerBytes;
   }
 
   /**

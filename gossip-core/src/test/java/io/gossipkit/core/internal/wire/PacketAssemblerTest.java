@@ -1,6 +1,7 @@
 package io.gossipkit.core.internal.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,6 +128,44 @@ class PacketAssemblerTest {
   }
 
   @Test
+  void aFullPacketLeavesAtOnceAndThePartialOneWaitsForTheEndOfTheTask() {
+    PacketAssembler assembler = assembler(64);
+    List<byte[]> sent = new ArrayList<>();
+    PacketAssembler.PacketSink sink = (to, plaintext, count) -> sent.add(plaintext);
+    List<GossipMessage> offered = new ArrayList<>();
+    int fullAt = -1;
+    for (int i = 0; i < 40 && fullAt < 0; i++) {
+      RumorPush m = rumor(i, 80);
+      offered.add(m);
+      if (assembler.offer(B, TrafficClass.BROADCAST, encode(m))) {
+        fullAt = i;
+      }
+    }
+    assertTrue(fullAt > 0, "a packet's worth was never reported");
+
+    assembler.flushFull(B, sink);
+
+    assertEquals(1, sent.size(), "exactly the full packet left");
+    assertTrue(assembler.hasQueued(), "the message that did not fit waits");
+    for (int i = fullAt + 1; i < fullAt + 4; i++) {
+      RumorPush m = rumor(i, 80);
+      offered.add(m);
+      assertFalse(assembler.offer(B, TrafficClass.BROADCAST, encode(m)));
+    }
+    assembler.flush(sink);
+    List<GossipMessage> got = new ArrayList<>();
+    for (byte[] p : sent) {
+      WireEnvelope env = read(p);
+      for (int i = 0; i < env.messageCount(); i++) {
+        got.add(decode(java.util.Arrays.copyOfRange(p, env.messageOffset(i),
+            env.messageOffset(i) + env.messageLength(i))));
+      }
+    }
+    assertEquals(2, sent.size());
+    assertEquals(offered, got);
+  }
+
+  @Test
   void eachPeerGetsItsOwnPackets() {
     PacketAssembler assembler = assembler(64);
     assembler.offer(B, TrafficClass.CONTROL, encode(new MailAck(1)));
@@ -193,6 +232,33 @@ class PacketAssemblerTest {
     assertTrue(drops.getOrDefault("dropped.queue_full", 0L) >= 10_000 - 8 * BUDGET / 100,
         "drops " + drops);
     assertTrue(assembler.hasQueued(), "the membership backlog waits for the next flush");
+  }
+
+  @Test
+  void withoutAGuaranteedShareTheSameFloodStarvesBroadcasts() {
+    // The contrast to the test above: membership first and alone, broadcasts only getting what
+    // it leaves (memberlist's arrangement). The same flood then lets no broadcast out at all.
+    PacketAssembler membershipFirst = new PacketAssembler(A, BUDGET, 8L * BUDGET, 8,
+        (reason, count, detail) -> { }, new int[] {0, 0, 100, 0});
+    byte[] membership = new byte[100];
+    membership[1] = 30;
+    for (int i = 0; i < 10_000; i++) {
+      membershipFirst.offer(B, TrafficClass.MEMBERSHIP, membership);
+    }
+    for (int i = 0; i < 50; i++) {
+      membershipFirst.offer(B, TrafficClass.BROADCAST, encode(rumor(i, 60)));
+    }
+
+    int[] broadcasts = {0};
+    membershipFirst.flush((to, plaintext, count) -> {
+      WireEnvelope env = read(plaintext);
+      for (int i = 0; i < env.messageCount(); i++) {
+        broadcasts[0] += plaintext[env.messageOffset(i) + 1] == 30 ? 0 : 1;
+      }
+    });
+
+    // Only a packet where broadcast holds the turn lets one out: 2 of 8 packets, one each.
+    assertTrue(broadcasts[0] <= 2, broadcasts[0] + " broadcasts left");
   }
 
   @Test

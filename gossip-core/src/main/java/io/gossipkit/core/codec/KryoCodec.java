@@ -13,7 +13,7 @@ import io.gossipkit.api.message.GossipMessage;
 import java.util.Objects;
 
 /**
- * The built-in {@link Codec}: writes the seven messages of {@code io.gossipkit.api.message} with
+ * The built-in {@link Codec}: writes the messages of {@code io.gossipkit.api.message} with
  * Kryo, registration required, a fixed registration id per type and a hand-written serializer per
  * type, and refuses any length over the limits of its {@link GossipConfig} before allocating for
  * it.
@@ -47,6 +47,7 @@ import java.util.Objects;
  *  20   RumorReply    flags:u8 (bit 0 wantFeedback)  entries  keyVersions (&lt;= 64)  newMask:i64
  *  21   Mail          sequence:varlong  entries
  *  22   MailAck       sequence:varlong
+ *  30-34              the membership (SWIM) messages: see MembershipWire
  *
  * entries      count:varint (&lt;= maxEntriesPerMessage)  entry * count
  * keyVersions  count:varint  (key:string  version) * count
@@ -177,9 +178,9 @@ public final class KryoCodec implements Codec {
     int typeId = bytes[offset + 1] & 0xFF;
     // Only message ids: Kryo's built-in ids (String, ...) and the value types must never be
     // reachable from the wire.
-    if (typeId < WireFormat.FIRST_MESSAGE_ID || typeId > WireFormat.LAST_MESSAGE_ID) {
+    if (!WireFormat.isMessageId(typeId)) {
       throw new CodecException("message type id " + typeId + " is unknown; known ids are "
-          + WireFormat.FIRST_MESSAGE_ID + ".." + WireFormat.LAST_MESSAGE_ID);
+          + WireFormat.knownIds());
     }
     String name = WireFormat.messageName(typeId);
     Kryo kryo = kryos.obtain();

@@ -76,6 +76,7 @@ final class KryoFactory {
     kryo.register(Mail.class, new MessageSerializers.MailSerializer(entries), WireFormat.ID_MAIL);
     kryo.register(
         MailAck.class, new MessageSerializers.MailAckSerializer(), WireFormat.ID_MAIL_ACK);
+    MembershipSerializers.register(kryo, limits, reader, nodeIds);
     return kryo;
   }
 }

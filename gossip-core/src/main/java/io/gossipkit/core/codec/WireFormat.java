@@ -7,6 +7,7 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorReply;
 import io.gossipkit.api.message.SyncDigest;
@@ -219,7 +220,21 @@ final class WireFormat {
     if (m instanceof MailAck) {
       return HEADER_BYTES + varLongSize(((MailAck) m).sequence());
     }
+    if (m instanceof MembershipMessage) {
+      return MembershipWire.messageSize((MembershipMessage) m);
+    }
     throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
+  }
+
+  /** True if {@code id} is the type byte of a message (not of a value type or Kryo's own). */
+  static boolean isMessageId(int id) {
+    return (id >= FIRST_MESSAGE_ID && id <= LAST_MESSAGE_ID) || MembershipWire.isMessageId(id);
+  }
+
+  /** The message ids, for error messages. */
+  static String knownIds() {
+    return FIRST_MESSAGE_ID + ".." + LAST_MESSAGE_ID + ", " + MembershipWire.FIRST_ID + ".."
+        + MembershipWire.LAST_ID;
   }
 
   /** The simple name of the type registered under message id {@code id}, for error messages. */
@@ -240,7 +255,8 @@ final class WireFormat {
       case ID_MAIL_ACK:
         return "MailAck";
       default:
-        return "message type " + id;
+        String membership = MembershipWire.messageName(id);
+        return membership != null ? membership : "message type " + id;
     }
   }
 }

@@ -16,8 +16,11 @@ import io.gossipkit.api.Subscription;
 import io.gossipkit.api.Transport;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.core.EngineEnvironment;
 import io.gossipkit.core.GossipEngine;
+import io.gossipkit.core.membership.MembershipTransport;
+import io.gossipkit.core.membership.SwimMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -48,8 +51,19 @@ import java.util.function.Function;
  * <p>Inbound packets are opened (authenticated) and decoded on the transport's thread; only a
  * decoded message from an authenticated sender reaches the engine's thread. Anything refused is
  * dropped, counted by reason and logged at most once a minute per reason.
+ *
+ * <p>Membership is either the fixed address map it is given or, with a {@link
+ * MembershipFactory}, a {@link SwimMembership}: then membership messages go to it, peers' addresses
+ * come from it and {@link #members()} reports it.
  */
 public final class DefaultGossipNode implements GossipNode {
+  /** Internal: makes a node's SWIM membership once the node's executor and counters exist. */
+  @FunctionalInterface
+  public interface MembershipFactory {
+    /** The membership of the node whose environment is {@code env}, sending through {@code out}. */
+    SwimMembership create(EngineEnvironment env, MembershipTransport out);
+  }
+
   private static final System.Logger LOG = System.getLogger("io.gossipkit.core");
   private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
@@ -61,6 +75,8 @@ public final class DefaultGossipNode implements GossipNode {
   private final Map<NodeId, InetSocketAddress> addresses;
   private final ScheduledExecutorService executor;
   private final GossipEngine engine;
+  /** Null with a static member list. */
+  private final SwimMembership membership;
   private final EngineEnvironment env;
   private final byte[] associatedData;
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -84,6 +100,24 @@ public final class DefaultGossipNode implements GossipNode {
       Map<NodeId, InetSocketAddress> addresses,
       EngineEnvironment.Builder envBuilder,
       Function<EngineEnvironment, GossipEngine> engineFactory) {
+    this(id, config, transport, protector, codec, addresses, envBuilder, null, engineFactory);
+  }
+
+  /**
+   * Wires a node whose membership is made by {@code membershipFactory} (null for the static
+   * {@code addresses}); the membership is made before the engine, so the engine factory may use
+   * its peer view.
+   */
+  public DefaultGossipNode(
+      NodeId id,
+      GossipConfig config,
+      Transport transport,
+      PacketProtector protector,
+      Codec codec,
+      Map<NodeId, InetSocketAddress> addresses,
+      EngineEnvironment.Builder envBuilder,
+      MembershipFactory membershipFactory,
+      Function<EngineEnvironment, GossipEngine> engineFactory) {
     this.id = id;
     this.config = config;
     this.transport = transport;
@@ -105,6 +139,7 @@ public final class DefaultGossipNode implements GossipNode {
             .scheduler(new ExecutorScheduler(executor))
             .sink((from, to, message) -> send(to, message))
             .build();
+    this.membership = membershipFactory == null ? null : membershipFactory.create(env, this::sendTo);
     this.engine = engineFactory.apply(env);
     engine.listener(
         (previous, current) -> {
@@ -138,6 +173,9 @@ public final class DefaultGossipNode implements GossipNode {
     call(
         () -> {
           engine.start();
+          if (membership != null) {
+            membership.start();
+          }
           return null;
         });
     LOG.log(
@@ -208,7 +246,21 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   @Override
+  public void leave() {
+    if (membership != null) {
+      call(
+          () -> {
+            membership.leave();
+            return null;
+          });
+    }
+  }
+
+  @Override
   public List<Member> members() {
+    if (membership != null) {
+      return call(membership::members);
+    }
     List<Member> out = new ArrayList<>();
     addresses.forEach((memberId, address) -> out.add(new Member(memberId, address, MemberState.ALIVE, 0)));
     if (!addresses.containsKey(id)) {
@@ -231,7 +283,13 @@ public final class DefaultGossipNode implements GossipNode {
       return;
     }
     try {
-      executor.submit(engine::stop).get();
+      executor.submit(
+          () -> {
+            engine.stop();
+            if (membership != null) {
+              membership.stop();
+            }
+          }).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | RejectedExecutionException e) {
@@ -244,11 +302,16 @@ public final class DefaultGossipNode implements GossipNode {
   // ------------------------------------------------------------------ wire
 
   private void send(NodeId to, GossipMessage message) {
-    InetSocketAddress address = addresses.get(to);
+    InetSocketAddress address =
+        membership != null ? membership.addressOf(to) : addresses.get(to);
     if (address == null) {
       drop("dropped.unknown_peer", "no address for peer " + to);
       return;
     }
+    sendTo(address, message);
+  }
+
+  private void sendTo(InetSocketAddress address, GossipMessage message) {
     byte[] encoded;
     try {
       encoded = codec.encode(message);
@@ -267,7 +330,7 @@ public final class DefaultGossipNode implements GossipNode {
       count("messages.sent");
       countAdd("bytes.sent", sealed.length);
     } else {
-      drop("dropped.send_refused", "transport refused a packet to " + to);
+      drop("dropped.send_refused", "transport refused a packet to " + address);
     }
   }
 
@@ -305,9 +368,19 @@ public final class DefaultGossipNode implements GossipNode {
     }
     count("messages.received");
     try {
-      executor.execute(() -> engine.receive(sender, message));
+      executor.execute(() -> deliver(sender, from, message));
     } catch (RejectedExecutionException closing) {
       // Closed while this packet was in flight: nothing to do.
+    }
+  }
+
+  private void deliver(NodeId sender, InetSocketAddress from, GossipMessage message) {
+    if (!(message instanceof MembershipMessage)) {
+      engine.receive(sender, message);
+    } else if (membership != null && !engine.isStopped()) {
+      membership.receive(sender, from, (MembershipMessage) message);
+    } else {
+      count("dropped.no_membership");
     }
   }
 

@@ -180,11 +180,12 @@ public final class DefaultGossipNode implements GossipNode {
         });
     LOG.log(
         Level.INFO,
-        "node {0} started on {1} with {2} protection and {3} peers",
+        "node {0} started on {1} with {2} protection and {3}",
         id,
         transport.localAddress(),
         protector.name(),
-        addresses.size() - (addresses.containsKey(id) ? 1 : 0));
+        membership != null ? "SWIM membership"
+            : (addresses.size() - (addresses.containsKey(id) ? 1 : 0)) + " peers");
   }
 
   @Override

@@ -209,6 +209,25 @@ class SwimMembershipTest {
   }
 
   @Test
+  void joinersRetryTheSeedWithDoublingWaitsUntilItAnswers() {
+    SwimHarness h = new SwimHarness(LAN, MembershipConfig.lan(), 9);
+    h.addNodes(5);
+    for (int i = 1; i < 5; i++) {
+      h.start(i);
+    }
+    h.runFor(10_000); // the seed is not up yet: every attempt is lost
+    for (int i = 1; i < 5; i++) {
+      // Attempts at 0, 1, 3 and 7 s: doubling waits, not one a second.
+      assertEquals(4, h.node(i).counters.get("membership.join_attempts"), h.node(i) + "");
+      assertEquals(1, h.node(i).swim.members().size(), "nobody to know yet");
+    }
+    h.start(0);
+    // The next attempts come at 15 s and 31 s after the joiners started.
+    long took = h.runUntil(() -> allSeeAlive(h, 5), 100, 30_000);
+    assertTrue(took >= 0 && took <= 6_000, "joined " + took + " ms after the seed came up");
+  }
+
+  @Test
   void sameSeedGivesTheSameRun() {
     long[] first = detectionRun(8);
     long[] second = detectionRun(8);

@@ -47,7 +47,7 @@ import java.util.Objects;
  *  20   RumorReply    flags:u8 (bit 0 wantFeedback)  entries  keyVersions (&lt;= 64)  newMask:i64
  *  21   Mail          sequence:varlong  entries
  *  22   MailAck       sequence:varlong
- *  30-34              the membership (SWIM) messages: see MembershipWire
+ *  30-35              the membership (SWIM) messages: see MembershipWire
  *
  * entries      count:varint (&lt;= maxEntriesPerMessage)  entry * count
  * keyVersions  count:varint  (key:string  version) * count

@@ -10,6 +10,7 @@ import io.gossipkit.api.message.Ack;
 import io.gossipkit.api.message.MemberGossip;
 import io.gossipkit.api.message.MemberSync;
 import io.gossipkit.api.message.MemberUpdate;
+import io.gossipkit.api.message.Nack;
 import io.gossipkit.api.message.Ping;
 import io.gossipkit.api.message.PingReq;
 import java.net.Inet4Address;
@@ -20,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hand-written Kryo serializers of the membership messages (ids 30 to 34, laid out in {@link
+ * Hand-written Kryo serializers of the membership messages (ids 30 to 35, laid out in {@link
  * MembershipWire}). Every list is capped by {@code maxEntriesPerMessage} and by the bytes that
  * remain, every id and host name by its length limit, before anything is allocated; a host name is
  * never resolved, so a packet cannot make a node query DNS.
@@ -40,6 +41,7 @@ final class MembershipSerializers {
     kryo.register(MemberSync.class, new SyncSerializer(updates), MembershipWire.ID_MEMBER_SYNC);
     kryo.register(
         MemberGossip.class, new GossipSerializer(updates), MembershipWire.ID_MEMBER_GOSSIP);
+    kryo.register(Nack.class, new NackSerializer(), MembershipWire.ID_NACK);
   }
 
   static long readIncarnation(Input in, String field) {
@@ -256,6 +258,23 @@ final class MembershipSerializers {
       int flags = WireReader.readFlags(in, "member sync flags", MembershipWire.SYNC_WANT_REPLY);
       return new MemberSync(
           (flags & MembershipWire.SYNC_WANT_REPLY) != 0, updates.readList(kryo, in));
+    }
+  }
+
+  /** {@code Nack}: varlong sequence. */
+  static final class NackSerializer extends Serializer<Nack> {
+    NackSerializer() {
+      super(false, true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, Nack m) {
+      out.writeVarLong(m.sequence(), true);
+    }
+
+    @Override
+    public Nack read(Kryo kryo, Input in, Class<? extends Nack> type) {
+      return new Nack(WireReader.readVarLong(in, "nack sequence"));
     }
   }
 

@@ -6,6 +6,7 @@ import io.gossipkit.api.message.MemberGossip;
 import io.gossipkit.api.message.MemberSync;
 import io.gossipkit.api.message.MemberUpdate;
 import io.gossipkit.api.message.MembershipMessage;
+import io.gossipkit.api.message.Nack;
 import io.gossipkit.api.message.Ping;
 import io.gossipkit.api.message.PingReq;
 import java.net.Inet4Address;
@@ -13,7 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * The wire constants and size arithmetic of the membership (SWIM) messages, ids 30 to 39; kept
+ * The wire constants and size arithmetic of the membership (SWIM) messages, ids 30 to 39 (35 used); kept
  * apart from {@link WireFormat} so the membership wire format reads as one piece.
  *
  * <pre>
@@ -23,6 +24,7 @@ import java.util.List;
  *  32   Ack            sequence:varlong  updates
  *  33   MemberSync     flags:u8 (bit 0 wantReply)  updates
  *  34   MemberGossip   updates
+ *  35   Nack           sequence:varlong
  *
  * updates  count:varint (&lt;= maxEntriesPerMessage)  update * count
  * update   flags:u8  id:nodeId  incarnation:varlong  [address]  [from:nodeId]
@@ -41,8 +43,9 @@ final class MembershipWire {
   static final int ID_ACK = 32;
   static final int ID_MEMBER_SYNC = 33;
   static final int ID_MEMBER_GOSSIP = 34;
+  static final int ID_NACK = 35;
   static final int FIRST_ID = ID_PING;
-  static final int LAST_ID = ID_MEMBER_GOSSIP;
+  static final int LAST_ID = ID_NACK;
   /** Registration id of the {@link MemberUpdate} value type (not a message id). */
   static final int ID_MEMBER_UPDATE = 39;
 
@@ -140,6 +143,8 @@ final class MembershipWire {
       body = 1;
     } else if (m instanceof MemberGossip) {
       body = 0;
+    } else if (m instanceof Nack) {
+      return WireFormat.HEADER_BYTES + WireFormat.varLongSize(((Nack) m).sequence());
     } else {
       throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
     }
@@ -158,6 +163,8 @@ final class MembershipWire {
         return "MemberSync";
       case ID_MEMBER_GOSSIP:
         return "MemberGossip";
+      case ID_NACK:
+        return "Nack";
       default:
         return null;
     }

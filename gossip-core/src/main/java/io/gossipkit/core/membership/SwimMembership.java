@@ -15,9 +15,11 @@ import io.gossipkit.api.message.MemberGossip;
 import io.gossipkit.api.message.MemberSync;
 import io.gossipkit.api.message.MemberUpdate;
 import io.gossipkit.api.message.MembershipMessage;
+import io.gossipkit.api.message.Nack;
 import io.gossipkit.api.message.Ping;
 import io.gossipkit.api.message.PingReq;
 import io.gossipkit.core.Counters;
+import io.gossipkit.core.membership.internal.Awareness;
 import io.gossipkit.core.membership.internal.MemberTable;
 import io.gossipkit.core.membership.internal.MemberTable.Record;
 import io.gossipkit.core.membership.internal.MembershipBroadcasts;
@@ -41,6 +43,11 @@ import java.util.function.ToIntFunction;
  *       round-robin order. Without an {@link Ack} within the probe timeout it asks {@code
  *       indirectChecks} other members to ping it ({@link PingReq}); without any ack by the next
  *       probe the member becomes SUSPECT.
+ *   <li><b>Local health (Lifeguard).</b> A node that gets neither the ack nor the {@link Nack}s
+ *       of its indirect probers, or must refute a suspicion of itself, raises its health score
+ *       and stretches its probe interval and timeout by {@code score + 1} (at most 9x); each
+ *       answered probe lowers it. A prober also tells a suspect of its suspicion in the ping
+ *       (the buddy system), so a live suspect refutes quickly.
  *   <li><b>Suspicion.</b> A suspect is declared DEAD when its suspicion times out: at first after
  *       {@code suspicionMaxTimeoutMultiplier} times the shortest timeout, shrinking toward the
  *       shortest, {@code suspicionMultiplier * max(1, log10(n)) * probeInterval}, as other members
@@ -83,6 +90,9 @@ public final class SwimMembership {
    */
   public static final long MAX_INCARNATION = 1L << 62;
 
+  /** Highest local health score (memberlist's AwarenessMaxMultiplier): probes 9x slower at worst. */
+  static final int MAX_AWARENESS = 8;
+
   /** Bytes kept free in every message for the count prefix of its update list to grow. */
   private static final int SLACK_BYTES = 4;
 
@@ -104,6 +114,7 @@ public final class SwimMembership {
   private final MemberTable table;
   private final TransmitLimitedQueue broadcasts;
   private final Map<Long, Relay> relays = new HashMap<>();
+  private final Awareness awareness = new Awareness(MAX_AWARENESS);
   private final List<NodeId> probeOrder = new ArrayList<>();
   private int probeIndex;
   private MembershipListener listener;
@@ -117,6 +128,8 @@ public final class SwimMembership {
   private long probeSeq = -1;
   private NodeId probeTarget;
   private boolean probeAcked;
+  private int expectedNacks;
+  private int nacks;
   private int joinAttempts;
 
   /** An indirect probe run for another member: where to forward the ack, under which number. */
@@ -192,6 +205,11 @@ public final class SwimMembership {
     }
     list.sort((a, b) -> a.id().compareTo(b.id()));
     return list;
+  }
+
+  /** This node's local health score: 0 when healthy, up to 8 (see {@link Awareness}). */
+  public int healthScore() {
+    return awareness.score();
   }
 
   /** This node's current incarnation. */
@@ -270,6 +288,10 @@ public final class SwimMembership {
       onPingReq(fromAddress, (PingReq) m);
     } else if (m instanceof Ack) {
       onAck((Ack) m);
+    } else if (m instanceof Nack) {
+      if (((Nack) m).sequence() == probeSeq) {
+        nacks++;
+      }
     }
   }
 
@@ -279,18 +301,16 @@ public final class SwimMembership {
     if (stopped) {
       return;
     }
-    scheduler.schedule(probeInterval, this::probeTick);
     if (leaving) {
+      scheduler.schedule(probeInterval, this::probeTick);
       return;
     }
     // The previous probe had the whole interval to be answered, directly or indirectly.
-    if (probeTarget != null && !probeAcked) {
-      Record r = table.get(probeTarget);
-      if (r != null && r.state.isLive()) {
-        counters.add("membership.probes_failed", 1);
-        apply(new MemberUpdate(r.id, r.address, MemberState.SUSPECT, r.incarnation, self));
-      }
+    if (probeTarget != null) {
+      finishProbe();
     }
+    // An unhealthy node probes less often and waits longer, rather than accuse others.
+    scheduler.schedule(awareness.scale(probeInterval), this::probeTick);
     probeTarget = null;
     Record target = nextProbeTarget();
     if (target == null) {
@@ -300,9 +320,37 @@ public final class SwimMembership {
     probeSeq = seq;
     probeTarget = target.id;
     probeAcked = false;
+    expectedNacks = 0;
+    nacks = 0;
     counters.add("membership.probes", 1);
-    send(target.address, new Ping(seq, target.id, piggyback(new Ping(seq, target.id, List.of()))));
-    scheduler.schedule(probeTimeout, () -> probeIndirectly(seq));
+    List<MemberUpdate> updates = new ArrayList<>();
+    Ping base = new Ping(seq, target.id, List.of());
+    int room = budget - sizer.applyAsInt(base) - SLACK_BYTES;
+    if (target.state == MemberState.SUSPECT) {
+      // The buddy system: tell the suspect itself, so that if alive it refutes at once.
+      MemberUpdate buddy =
+          new MemberUpdate(target.id, target.address, MemberState.SUSPECT, target.incarnation, self);
+      updates.add(buddy);
+      room -= sizer.applyAsInt(new Ping(seq, target.id, List.of(buddy))) - sizer.applyAsInt(base);
+    }
+    updates.addAll(broadcasts.drain(room));
+    send(target.address, new Ping(seq, target.id, updates));
+    scheduler.schedule(awareness.scale(probeTimeout), () -> probeIndirectly(seq));
+  }
+
+  private void finishProbe() {
+    if (probeAcked) {
+      awareness.apply(-1);
+      return;
+    }
+    // Nacks prove the indirect probers were reachable: the target failed, not this node's link.
+    // Missing ones, or no one to ask at all, count against this node's own health.
+    awareness.apply(expectedNacks > 0 ? expectedNacks - Math.min(nacks, expectedNacks) : 1);
+    Record r = table.get(probeTarget);
+    if (r != null && r.state.isLive()) {
+      counters.add("membership.probes_failed", 1);
+      apply(new MemberUpdate(r.id, r.address, MemberState.SUSPECT, r.incarnation, self));
+    }
   }
 
   private void probeIndirectly(long seq) {
@@ -314,6 +362,7 @@ public final class SwimMembership {
       return;
     }
     for (NodeId via : randomAlive(config.indirectChecks(), target.id)) {
+      expectedNacks++;
       PingReq base = new PingReq(seq, target.id, target.address, List.of());
       send(table.get(via).address,
           new PingReq(seq, target.id, target.address, piggyback(base)));
@@ -336,6 +385,13 @@ public final class SwimMembership {
     relays.put(seq, new Relay(requester, r.sequence()));
     send(r.targetAddress(), new Ping(seq, r.target(), piggyback(new Ping(seq, r.target(),
         List.of()))));
+    // Lifeguard: say in time that the target did not answer (memberlist nacks at 80% of the
+    // timeout), so the requester knows this path works; a late ack is still forwarded.
+    scheduler.schedule(probeTimeout * 4 / 5, () -> {
+      if (!stopped && relays.containsKey(seq)) {
+        send(requester, new Nack(r.sequence()));
+      }
+    });
     scheduler.schedule(probeTimeout, () -> relays.remove(seq));
   }
 
@@ -546,6 +602,8 @@ public final class SwimMembership {
     // outbid it, as SWIM's refutation does.
     incarnation = u.incarnation() + 1;
     counters.add("membership.refuted", 1);
+    // Being suspected is a hint that this node is the slow one.
+    awareness.apply(1);
     broadcasts.add(selfUpdate());
   }
 

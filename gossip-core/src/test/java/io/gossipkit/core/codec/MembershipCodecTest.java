@@ -14,6 +14,7 @@ import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.MemberGossip;
 import io.gossipkit.api.message.MemberSync;
 import io.gossipkit.api.message.MemberUpdate;
+import io.gossipkit.api.message.Nack;
 import io.gossipkit.api.message.Ping;
 import io.gossipkit.api.message.PingReq;
 import java.net.InetAddress;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The membership messages on the wire: ids 30 to 34, every list and length bounded. */
+/** The membership messages on the wire: ids 30 to 35, every list and length bounded. */
 class MembershipCodecTest {
   static final GossipConfig CONFIG = GossipConfig.lan();
   static final KryoCodec CODEC = new KryoCodec(CONFIG);
@@ -62,7 +63,9 @@ class MembershipCodecTest {
         new Ack(3, List.of()),
         new MemberSync(true, u),
         new MemberSync(false, List.of()),
-        new MemberGossip(u));
+        new MemberGossip(u),
+        new Nack(0),
+        new Nack(Long.MAX_VALUE));
   }
 
   @Test
@@ -83,6 +86,7 @@ class MembershipCodecTest {
     assertEquals(32, CODEC.encode(new Ack(0, List.of()))[1]);
     assertEquals(33, CODEC.encode(new MemberSync(false, List.of()))[1]);
     assertEquals(34, CODEC.encode(new MemberGossip(List.of()))[1]);
+    assertEquals(35, CODEC.encode(new Nack(0))[1]);
   }
 
   @Test
@@ -141,7 +145,7 @@ class MembershipCodecTest {
       byte[] bytes = new byte[2 + random.nextInt(80)];
       random.nextBytes(bytes);
       bytes[0] = WireFormat.FORMAT_VERSION;
-      bytes[1] = (byte) (30 + random.nextInt(5));
+      bytes[1] = (byte) (30 + random.nextInt(6));
       if (bytes.length > 3 && random.nextBoolean()) {
         bytes[2] = (byte) random.nextInt(3);
       }

@@ -228,6 +228,40 @@ class SwimMembershipTest {
   }
 
   @Test
+  void aNodeThatHearsNothingSlowsItsProbesWhileItsAccusersStayHealthy() {
+    SwimHarness h = joined(10, 10);
+    Node deaf = h.node(6);
+    h.loss((p, r) -> p.to() == 6);
+    long[] probesBefore = new long[10];
+    for (int i = 0; i < 10; i++) {
+      probesBefore[i] = h.node(i).counters.get("membership.probes");
+    }
+    int[] worst = new int[10];
+    for (int step = 0; step < 300; step++) {
+      h.runFor(100);
+      for (Node node : h.nodes()) {
+        worst[node.index] = Math.max(worst[node.index], node.swim.healthScore());
+      }
+    }
+    // No ack and no nack ever reaches it: Lifeguard says the fault is likely its own.
+    assertEquals(SwimMembership.MAX_AWARENESS, deaf.swim.healthScore());
+    long deafProbes = deaf.counters.get("membership.probes") - probesBefore[6];
+    for (Node node : h.nodes()) {
+      if (node == deaf) {
+        continue;
+      }
+      // Their probes of it fail too, but their indirect probers' nacks clear them (without
+      // nacks each failed probe would cost 3). The one point allowed is for refuting the deaf
+      // node's own suspicions of them, which Lifeguard also counts.
+      assertTrue(worst[node.index] <= 1, node + " was blamed for the deaf node: "
+          + worst[node.index]);
+      long probes = node.counters.get("membership.probes") - probesBefore[node.index];
+      assertTrue(deafProbes * 3 < probes,
+          "the deaf node probed " + deafProbes + " times, " + node + " " + probes);
+    }
+  }
+
+  @Test
   void sameSeedGivesTheSameRun() {
     long[] first = detectionRun(8);
     long[] second = detectionRun(8);

@@ -7,6 +7,7 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
@@ -50,9 +51,7 @@ final class WireFormat {
   static final int ID_RUMOR_OFFER = 42;
   static final int ID_RUMOR_REQUEST = 43;
   static final int FIRST_MESSAGE_ID = ID_SYNC_DIGEST;
-  static final int LAST_MESSAGE_ID = ID_RUMOR_REQUEST;
-  /** The message ids in use, as error messages name them. */
-  static final String KNOWN_MESSAGE_IDS = "16..22, 42, 43";
+  static final int LAST_MESSAGE_ID = ID_MAIL_ACK;
 
   /** Entry flags bit: the entry is a tombstone and carries no value field. */
   static final int ENTRY_TOMBSTONE = 0x01;
@@ -232,7 +231,24 @@ final class WireFormat {
     if (m instanceof RumorRequest) {
       return HEADER_BYTES + keyVersionsSize(((RumorRequest) m).wanted());
     }
+    if (m instanceof MembershipMessage) {
+      return MembershipWire.messageSize((MembershipMessage) m);
+    }
     throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
+  }
+
+  /** True if {@code id} is the type byte of a message (not of a value type or Kryo's own). */
+  static boolean isMessageId(int id) {
+    return (id >= FIRST_MESSAGE_ID && id <= LAST_MESSAGE_ID)
+        || MembershipWire.isMessageId(id)
+        || id == ID_RUMOR_OFFER
+        || id == ID_RUMOR_REQUEST;
+  }
+
+  /** The message ids, for error messages. */
+  static String knownIds() {
+    return FIRST_MESSAGE_ID + ".." + LAST_MESSAGE_ID + ", " + MembershipWire.FIRST_ID + ".."
+        + MembershipWire.LAST_ID + ", " + ID_RUMOR_OFFER + ".." + ID_RUMOR_REQUEST;
   }
 
   /** The simple name of the type registered under message id {@code id}, for error messages. */
@@ -257,7 +273,8 @@ final class WireFormat {
       case ID_RUMOR_REQUEST:
         return "RumorRequest";
       default:
-        return "message type " + id;
+        String membership = MembershipWire.messageName(id);
+        return membership != null ? membership : "message type " + id;
     }
   }
 }

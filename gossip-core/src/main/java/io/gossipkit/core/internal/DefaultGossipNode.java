@@ -16,12 +16,16 @@ import io.gossipkit.api.Subscription;
 import io.gossipkit.api.Transport;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.MemberGossip;
+import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.api.message.RumorReply;
 import io.gossipkit.core.EngineEnvironment;
 import io.gossipkit.core.GossipEngine;
 import io.gossipkit.core.internal.wire.MessageSplitter;
 import io.gossipkit.core.internal.wire.PacketAssembler;
 import io.gossipkit.core.internal.wire.TrafficClass;
+import io.gossipkit.core.membership.MembershipTransport;
+import io.gossipkit.core.membership.SwimMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -60,8 +64,21 @@ import java.util.function.Function;
  * whose every message decodes reaches the engine's thread as one task; one malformed message
  * drops the whole packet. Anything refused is dropped, counted by reason and logged at most once
  * a minute per reason.
+ *
+ * <p>Membership is either the fixed address map it is given or, with a {@link
+ * MembershipFactory}, a {@link SwimMembership}: then membership messages go to it, peers' addresses
+ * come from it and {@link #members()} reports it.
+ * SWIM's probes and acks leave at once as packets of their own (their timing is the
+ * measurement); its disseminated updates also fill the room left in compound packets.
  */
 public final class DefaultGossipNode implements GossipNode {
+  /** Internal: makes a node's SWIM membership once the node's executor and counters exist. */
+  @FunctionalInterface
+  public interface MembershipFactory {
+    /** The membership of the node whose environment is {@code env}, sending through {@code out}. */
+    SwimMembership create(EngineEnvironment env, MembershipTransport out);
+  }
+
   private static final System.Logger LOG = System.getLogger("io.gossipkit.core");
   private static final long LOG_EVERY_NANOS = 60_000_000_000L;
   /** Most packets to one peer per flush; the rest follow in the next task (a burst of ~90 KB). */
@@ -87,6 +104,8 @@ public final class DefaultGossipNode implements GossipNode {
   private final int largeMessageBytes;
   private final ScheduledExecutorService executor;
   private final GossipEngine engine;
+  /** Null with a static member list. */
+  private final SwimMembership membership;
   private final EngineEnvironment env;
   private final byte[] associatedData;
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -115,6 +134,27 @@ public final class DefaultGossipNode implements GossipNode {
       Map<NodeId, InetSocketAddress> addresses,
       Map<NodeId, InetSocketAddress> largeAddresses,
       EngineEnvironment.Builder envBuilder,
+      Function<EngineEnvironment, GossipEngine> engineFactory) {
+    this(id, config, transport, largeTransport, protector, codec, addresses, largeAddresses,
+        envBuilder, null, engineFactory);
+  }
+
+  /**
+   * Wires a node whose membership is made by {@code membershipFactory} (null for the static
+   * {@code addresses}); the membership is made before the engine, so the engine factory may use
+   * its peer view.
+   */
+  public DefaultGossipNode(
+      NodeId id,
+      GossipConfig config,
+      Transport transport,
+      Transport largeTransport,
+      PacketProtector protector,
+      Codec codec,
+      Map<NodeId, InetSocketAddress> addresses,
+      Map<NodeId, InetSocketAddress> largeAddresses,
+      EngineEnvironment.Builder envBuilder,
+      MembershipFactory membershipFactory,
       Function<EngineEnvironment, GossipEngine> engineFactory) {
     this.id = id;
     this.config = config;
@@ -167,6 +207,27 @@ public final class DefaultGossipNode implements GossipNode {
             .scheduler(new ExecutorScheduler(executor))
             .sink((from, to, message) -> send(to, message))
             .build();
+    this.membership = membershipFactory == null ? null : membershipFactory.create(env, this::sendTo);
+    if (membership != null) {
+      // SWIM's updates fill whatever room the node's own messages leave in a packet, so they
+      // travel for free and are never sent at the expense of a broadcast.
+      int emptyGossip = codec.encodedSize(new MemberGossip(List.of()));
+      assembler.piggyback(
+          (to, maxBytes) -> {
+            // Two bytes spare for a list count that outgrows one varint byte.
+            int room = maxBytes - WireEnvelope.FRAME_BYTES - emptyGossip - 2;
+            if (room <= 0 || membership.broadcasts().isEmpty()) {
+              return List.of();
+            }
+            List<io.gossipkit.api.message.MemberUpdate> updates =
+                membership.broadcasts().drain(room);
+            if (updates.isEmpty()) {
+              return List.of();
+            }
+            byte[] encoded = encode(new MemberGossip(updates));
+            return encoded == null ? List.of() : List.of(encoded);
+          });
+    }
     this.engine = engineFactory.apply(env);
     engine.listener(
         (previous, current) -> {
@@ -203,15 +264,19 @@ public final class DefaultGossipNode implements GossipNode {
     call(
         () -> {
           engine.start();
+          if (membership != null) {
+            membership.start();
+          }
           return null;
         });
     LOG.log(
         Level.INFO,
-        "node {0} started on {1} with {2} protection and {3} peers",
+        "node {0} started on {1} with {2} protection and {3}",
         id,
         transport.localAddress(),
         protector.name(),
-        addresses.size() - (addresses.containsKey(id) ? 1 : 0));
+        membership != null ? "SWIM membership"
+            : (addresses.size() - (addresses.containsKey(id) ? 1 : 0)) + " peers");
   }
 
   @Override
@@ -313,7 +378,21 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   @Override
+  public void leave() {
+    if (membership != null) {
+      call(
+          () -> {
+            membership.leave();
+            return null;
+          });
+    }
+  }
+
+  @Override
   public List<Member> members() {
+    if (membership != null) {
+      return call(membership::members);
+    }
     List<Member> out = new ArrayList<>();
     addresses.forEach((memberId, address) -> out.add(new Member(memberId, address, MemberState.ALIVE, 0)));
     if (!addresses.containsKey(id)) {
@@ -341,7 +420,13 @@ public final class DefaultGossipNode implements GossipNode {
       return;
     }
     try {
-      executor.submit(engine::stop).get();
+      executor.submit(
+          () -> {
+            engine.stop();
+            if (membership != null) {
+              membership.stop();
+            }
+          }).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | RejectedExecutionException e) {
@@ -370,7 +455,7 @@ public final class DefaultGossipNode implements GossipNode {
 
   /** The engine's sink: encode now, queue for the peer; the end of the task sends it. */
   private void send(NodeId to, GossipMessage message) {
-    if (!addresses.containsKey(to)) {
+    if (addressOf(to) == null) {
       drop("dropped.unknown_peer", "no address for peer " + to);
       return;
     }
@@ -453,7 +538,7 @@ public final class DefaultGossipNode implements GossipNode {
 
   /** One message alone over the large-message transport, in a version-1 envelope. */
   private void sendLarge(NodeId to, byte[] encoded) {
-    InetSocketAddress address = largeAddresses.getOrDefault(to, addresses.get(to));
+    InetSocketAddress address = largeAddresses.getOrDefault(to, addressOf(to));
     transmit(largeTransport, to, address, WireEnvelope.wrap(id, encoded), 1);
   }
 
@@ -474,11 +559,38 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   private void sendPacket(NodeId to, byte[] plaintext, int messages) {
-    transmit(transport, to, addresses.get(to), plaintext, messages);
+    transmit(transport, to, addressOf(to), plaintext, messages);
+  }
+
+  /** Where {@code peer} receives datagrams: from SWIM if it runs, else the static map. */
+  private InetSocketAddress addressOf(NodeId peer) {
+    return membership != null ? membership.addressOf(peer) : addresses.get(peer);
+  }
+
+  /**
+   * SWIM's sends, by address (a seed's id is not known before it answers): one message, one
+   * packet, at once, since probe timeouts are measured from this moment.
+   */
+  private void sendTo(InetSocketAddress address, GossipMessage message) {
+    byte[] encoded = encode(message);
+    if (encoded == null) {
+      return;
+    }
+    if (encoded.length > assembler.maxMessageBytes()) {
+      drop("dropped.oversized_out", message.getClass().getSimpleName() + " of " + encoded.length
+          + " bytes does not fit a datagram (at most " + assembler.maxMessageBytes() + ")");
+      return;
+    }
+    transmit(transport, null, address, WireEnvelope.wrap(id, encoded), 1);
   }
 
   private void transmit(Transport via, NodeId to, InetSocketAddress address, byte[] plaintext,
       int messages) {
+    if (address == null) {
+      // The peer left the membership between queueing and sending.
+      drop("dropped.unknown_peer", messages, "no address for peer " + to);
+      return;
+    }
     byte[] sealed = protector.seal(plaintext, associatedData);
     if (sealed.length > via.maxPayloadBytes()) {
       // Only a protector whose overhead varies gets here: the budget assumed the measured one.
@@ -491,7 +603,8 @@ public final class DefaultGossipNode implements GossipNode {
       count("packets.sent");
       countAdd("bytes.sent", sealed.length);
     } else {
-      drop("dropped.send_refused", messages, "transport refused a packet to " + to);
+      drop("dropped.send_refused", messages, "transport refused a packet to " + to + " at "
+          + address);
     }
   }
 
@@ -541,11 +654,21 @@ public final class DefaultGossipNode implements GossipNode {
       executor.execute(
           () -> {
             for (GossipMessage m : messages) {
-              engine.receive(sender, m);
+              deliver(sender, from, m);
             }
           });
     } catch (RejectedExecutionException closing) {
       // Closed while this packet was in flight: nothing to do.
+    }
+  }
+
+  private void deliver(NodeId sender, InetSocketAddress from, GossipMessage message) {
+    if (!(message instanceof MembershipMessage)) {
+      engine.receive(sender, message);
+    } else if (membership != null && !engine.isStopped()) {
+      membership.receive(sender, from, (MembershipMessage) message);
+    } else {
+      count("dropped.no_membership");
     }
   }
 

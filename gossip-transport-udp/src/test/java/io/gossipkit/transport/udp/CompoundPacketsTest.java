@@ -15,7 +15,11 @@ import io.gossipkit.api.NodeMetrics;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.DisseminationStrategy;
 import io.gossipkit.core.GossipNodes;
+import io.gossipkit.core.RumorOptions;
+import io.gossipkit.core.Strategies;
+import java.util.function.Supplier;
 import io.gossipkit.core.codec.KryoCodec;
 import io.gossipkit.core.internal.DefaultGossipNode;
 import io.gossipkit.core.internal.WireEnvelope;
@@ -77,6 +81,11 @@ class CompoundPacketsTest {
   }
 
   private List<GossipNode> pair(boolean large, GossipConfig config) throws IOException {
+    return pair(large, config, GossipNodes.defaultStrategy(config));
+  }
+
+  private List<GossipNode> pair(boolean large, GossipConfig config,
+      Supplier<DisseminationStrategy> strategy) throws IOException {
     UdpTransport[] small = {udp(1400), udp(1400)};
     datagrams.addAll(List.of(small));
     UdpTransport[] big = large ? new UdpTransport[] {udp(65_507), udp(65_507)} : null;
@@ -85,6 +94,7 @@ class CompoundPacketsTest {
     for (int i = 0; i < 2; i++) {
       GossipNodes.Builder b = GossipNodes.builder(config)
           .id(ids[i])
+          .strategy(strategy)
           .transport(small[i])
           .protector(PacketProtectors.aes256Gcm(keys, NodeId.of(ids[i]), Clock.system()));
       if (large) {
@@ -206,7 +216,9 @@ class CompoundPacketsTest {
     // 4 KB limit, which the encoder would refuse. Sized first, it is split into datagrams.
     GossipConfig config = testConfig().toBuilder()
         .maxMessageBytes(4096).maxValueBytes(1000).build();
-    List<GossipNode> nodes = pair(false, config);
+    // Classic rumor mongering, which pushes values every round (lazy pushes would offer them).
+    List<GossipNode> nodes =
+        pair(false, config, Strategies.rumorMongering(RumorOptions.builder().build()));
     GossipNode a = nodes.get(0);
     GossipNode b = nodes.get(1);
     for (int i = 0; i < 10; i++) {

@@ -121,6 +121,7 @@ final class UdpBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Quiet.nodeLogs();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GossipConfig config = GossipConfig.lan();

@@ -37,7 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class CryptoBenchmark {
-  @Param({"aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-256-gcm"})
+  @Param({
+    "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-128-gcm",
+    "jdk-aes-256-gcm"
+  })
   public String aead;
 
   @Param({"64", "512", "1400"})

@@ -59,12 +59,18 @@ final class CryptoBench {
   /** A sender and a receiver that accepts its packets. */
   record Pair(PacketProtector sender, PacketProtector receiver) {}
 
-  /** The AEADs measured, in their command-line spelling ({@code AES_256_GCM} is aes-256-gcm). */
+  /**
+   * The AEADs measured, in their command-line spelling ({@code AES_128_GCM} is aes-128-gcm): every
+   * protector {@code PacketProtectors.byName} makes, then the baselines.
+   */
   enum Aead {
+    AES_128_GCM,
     AES_256_GCM,
     CHACHA20_POLY1305,
     XCHACHA20_POLY1305,
-    /** The baseline: SunJCE's AES-GCM ({@code AES/GCM/NoPadding}), no header, no replay check. */
+    /** A baseline: SunJCE's AES-GCM with a 128-bit key, no header, no replay check. */
+    JDK_AES_128_GCM,
+    /** A baseline: SunJCE's AES-GCM ({@code AES/GCM/NoPadding}), no header, no replay check. */
     JDK_AES_256_GCM;
 
     /** The name the protector reports, {@code "aes-256-gcm"}. */
@@ -73,8 +79,8 @@ final class CryptoBench {
     }
 
     Pair newPair() {
-      if (this == JDK_AES_256_GCM) {
-        byte[] key = new byte[32];
+      if (this == JDK_AES_128_GCM || this == JDK_AES_256_GCM) {
+        byte[] key = new byte[this == JDK_AES_128_GCM ? 16 : 32];
         new SecureRandom().nextBytes(key);
         return new Pair(new JdkAesGcm(key), new JdkAesGcm(key));
       }

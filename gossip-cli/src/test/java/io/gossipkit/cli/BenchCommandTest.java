@@ -53,7 +53,8 @@ class BenchCommandTest {
     }
     assertEquals(json.length(), end, "the array ends after the last row: " + json);
     assertEquals(
-        List.of("aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-256-gcm"),
+        List.of("aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305",
+            "jdk-aes-128-gcm", "jdk-aes-256-gcm"),
         aeads);
   }
 
@@ -78,7 +79,8 @@ class BenchCommandTest {
 
     assertEquals(2, r.exitCode());
     assertTrue(
-        r.err().contains("aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, jdk-aes-256-gcm"),
+        r.err().contains("aes-128-gcm, aes-256-gcm, chacha20-poly1305, xchacha20-poly1305,"
+            + " jdk-aes-128-gcm, jdk-aes-256-gcm"),
         r.err());
     assertEquals("", r.out());
   }

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Seal+open throughput of every AEAD packet protector beside the JDK's own AES-GCM
- * ({@code jdk-aes-256-gcm}: SunJCE {@code AES/GCM/NoPadding}, a fresh nonce per packet).
+ * ({@code jdk-aes-128-gcm} and {@code jdk-aes-256-gcm}: SunJCE {@code AES/GCM/NoPadding}, a fresh
+ * nonce per packet).
  *
  * <p>One operation is one packet of {@code size} plaintext bytes sealed by a sender and opened
  * by a receiver that accepts the sender's packets, bound to a cluster label. Every operation

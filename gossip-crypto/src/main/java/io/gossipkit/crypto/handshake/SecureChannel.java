@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <pre>
  * +----------------------+-------------------------------+-----------+
- * | counter (8, BE u64)  | ChaCha20-Poly1305 ciphertext  | tag (16)  |
+ * | counter (8, BE u64)  | AES-256-GCM ciphertext        | tag (16)  |
  * +----------------------+-------------------------------+-----------+
  * nonce = 0x00000000 || counter; associated data = the 8 counter bytes
  * </pre>

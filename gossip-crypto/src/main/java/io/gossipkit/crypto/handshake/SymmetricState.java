@@ -16,7 +16,7 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 final class SymmetricState {
   /** Hashed first, so a different protocol or cipher suite can never share keys with this one. */
   static final byte[] PROTOCOL_NAME =
-      "GossipKit_Handshake_v1_X25519_ChaChaPoly_SHA256".getBytes(StandardCharsets.US_ASCII);
+      "GossipKit_Handshake_v1_X25519_AESGCM_SHA256".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte[] EMPTY = new byte[0];
 

@@ -8,7 +8,7 @@
  * as in Noise's {@code psk} patterns) or with Ed25519 node identities (each side signs the
  * transcript hash, the other verifies against a {@link
  * io.gossipkit.crypto.handshake.KeyDirectory}).
- * HKDF-SHA256 splits the final chaining key into one ChaCha20-Poly1305 key per direction, which a
+ * HKDF-SHA256 splits the final chaining key into one AES-256-GCM key per direction, which a
  * {@link io.gossipkit.crypto.handshake.SecureChannel} uses to seal and open frames with counters as
  * nonces and a deterministic rekey ratchet.
  *

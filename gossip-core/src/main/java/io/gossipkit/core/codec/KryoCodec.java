@@ -13,7 +13,7 @@ import io.gossipkit.api.message.GossipMessage;
 import java.util.Objects;
 
 /**
- * The built-in {@link Codec}: writes the seven messages of {@code io.gossipkit.api.message} with
+ * The built-in {@link Codec}: writes the ten messages of {@code io.gossipkit.api.message} with
  * Kryo, registration required, a fixed registration id per type and a hand-written serializer per
  * type, and refuses any length over the limits of its {@link GossipConfig} before allocating for
  * it.
@@ -47,6 +47,16 @@ import java.util.Objects;
  *  20   RumorReply    flags:u8 (bit 0 wantFeedback)  entries  keyVersions (&lt;= 64)  newMask:i64
  *  21   Mail          sequence:varlong  entries
  *  22   MailAck       sequence:varlong
+ *  23   RangeSummaries  rflags:u8  collectedUpTo:varlong  count:varint  expansion * count
+ *  24   RangeVersions   rflags:u8  collectedUpTo:varlong  from:i64 to:i64 end:i64  keyVersions
+ *  25   RangeEntries    rflags:u8 (bit 3 done)  collectedUpTo:varlong  resume:i64 end:i64
+ *                       entries  missing:keys  wanted:keys
+ *
+ * rflags       bits 0-1 exchange (0 push, 1 pull, 2 push-pull), bit 2 sent by the initiator
+ * expansion    level:u8 (0..15)  prefix:varlong (&lt;= 4 * level bits)  childMask:u16 (LE)
+ *              (hash:i64  count:varint) per set mask bit; a child with hash 0 and count 0 is
+ *              always left out of the mask
+ * keys         count:varint  key:string * count
  *
  * entries      count:varint (&lt;= maxEntriesPerMessage)  entry * count
  * keyVersions  count:varint  (key:string  version) * count

@@ -99,8 +99,14 @@ public final class DefaultGossipNode implements GossipNode {
               thread = t;
               return t;
             });
+    // Sync splits what it sends to fit one packet: the transport's payload less the seal and
+    // the envelope (two bytes and the sender id).
+    int budget =
+        transport.maxPayloadBytes() - protector.overheadBytes() - 2
+            - id.value().getBytes(StandardCharsets.UTF_8).length;
     this.env =
         envBuilder
+            .messageBudget(Math.max(64, budget))
             .config(config)
             .scheduler(new ExecutorScheduler(executor))
             .sink((from, to, message) -> send(to, message))

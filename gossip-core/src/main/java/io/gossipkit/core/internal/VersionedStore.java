@@ -7,6 +7,8 @@ import io.gossipkit.api.MergePolicy;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.ReplicaStore;
+import io.gossipkit.core.internal.sync.RangeIndex;
+import io.gossipkit.core.internal.sync.SyncState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -19,13 +21,17 @@ import java.util.function.Consumer;
  * with an incrementally maintained root hash.
  *
  * <p>Memory matters here: a simulation holds a million of these. A store of zero or one entry
- * keeps the entry in a field and allocates no map; the map appears with the second key.
+ * keeps the entry in a field and allocates no map; the map appears with the second key. What
+ * range sync and the tombstone rule need (a key-hash index, contact times, the tombstone
+ * watermark) lives in a {@link SyncState} made on first use, and the index inside it only when
+ * range sync first runs, so a store that never needs them costs one null field.
  */
 public final class VersionedStore implements ReplicaStore {
   private Entry single;
   private HashMap<String, Entry> map;
   private long rootHash;
   private int tombstones;
+  private SyncState sync;
 
   /** What {@link #apply} returns when the replica kept what it had: compared by identity. */
   public static final Entry UNCHANGED =
@@ -77,7 +83,63 @@ public final class VersionedStore implements ReplicaStore {
     if (winner.isTombstone()) {
       tombstones++;
     }
+    RangeIndex index = sync != null ? sync.index() : null;
+    if (index != null) {
+      if (current == null) {
+        index.added(winner);
+      } else {
+        index.replaced(current, winner);
+      }
+    }
     return current;
+  }
+
+  /**
+   * Removes {@code key} without leaving a tombstone: for an entry this replica must not spread
+   * (the tombstone rule of range sync), never for a delete.
+   *
+   * @return the removed entry, or null if the key was absent
+   */
+  public Entry forget(String key) {
+    Entry e = get(key);
+    if (e == null) {
+      return null;
+    }
+    if (map != null) {
+      map.remove(key);
+    } else {
+      single = null;
+    }
+    unaccount(e);
+    return e;
+  }
+
+  private void unaccount(Entry e) {
+    rootHash ^= EntryHash.of(e);
+    if (e.isTombstone()) {
+      tombstones--;
+    }
+    RangeIndex index = sync != null ? sync.index() : null;
+    if (index != null) {
+      index.removed(e);
+    }
+  }
+
+  /** Range-sync state, made on first call. */
+  public SyncState syncState() {
+    if (sync == null) {
+      sync = new SyncState();
+    }
+    return sync;
+  }
+
+  /** The key-hash index, built on first call and kept up to date by every change after it. */
+  public RangeIndex rangeIndex() {
+    SyncState s = syncState();
+    if (s.index() == null) {
+      s.index(new RangeIndex(this));
+    }
+    return s.index();
   }
 
   private void put(Entry e) {
@@ -103,23 +165,30 @@ public final class VersionedStore implements ReplicaStore {
       return 0;
     }
     int removed = 0;
+    long newest = 0;
     if (map == null) {
       if (single != null && single.isTombstone() && single.version().millis() < cutoffMillis) {
-        rootHash ^= EntryHash.of(single);
+        Entry e = single;
         single = null;
+        unaccount(e);
+        newest = e.version().millis();
         removed = 1;
       }
     } else {
       for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
         Entry e = it.next();
         if (e.isTombstone() && e.version().millis() < cutoffMillis) {
-          rootHash ^= EntryHash.of(e);
           it.remove();
+          unaccount(e);
+          newest = Math.max(newest, e.version().millis());
           removed++;
         }
       }
     }
-    tombstones -= removed;
+    if (removed > 0) {
+      // The watermark a returning replica compares with: see SyncState.
+      syncState().collected(newest);
+    }
     return removed;
   }
 

@@ -21,7 +21,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
     mixinStandardHelpOptions = true,
     versionProvider = GossipCommand.Version.class,
     description = "Gossip Kit: epidemic (gossip) protocols for Java.",
-    subcommands = {SimCommand.class, KeygenCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {
+      SimCommand.class, NodeCommand.class, KeygenCommand.class, DemoCommand.class, BenchCommand.class
+    })
 final class GossipCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

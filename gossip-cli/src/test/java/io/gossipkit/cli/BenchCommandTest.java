@@ -1,16 +1,14 @@
 package io.gossipkit.cli;
 
+import static io.gossipkit.cli.CliRun.gossip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Checks the shape of the output only: this machine is shared, so no speed is asserted. */
 class BenchCommandTest {
@@ -19,22 +17,10 @@ class BenchCommandTest {
           "\\{\"aead\":\"([a-z0-9-]+)\",\"size\":(\\d+),"
               + "\"mb_per_s\":([0-9.]+),\"ops_per_s\":([0-9.]+)\\}");
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result gossip(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        new CommandLine(new GossipCommand())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
 
   @Test
   void cryptoJsonIsOneArrayWithEveryAeadAndPositiveFigures() {
-    Result r = gossip("bench", "crypto", "--seconds", "0.2", "--sizes", "64", "--format", "json");
+    CliRun.Result r = gossip("bench", "crypto", "--seconds", "0.2", "--sizes", "64", "--format", "json");
 
     assertEquals(0, r.exitCode(), r.err());
     String json = r.out().strip();
@@ -59,7 +45,7 @@ class BenchCommandTest {
 
   @Test
   void cryptoTableHasAHeaderAndOneRowPerCase() {
-    Result r =
+    CliRun.Result r =
         gossip(
             "bench", "crypto", "--aead", "jdk-aes-256-gcm", "--sizes", "64,128", "--seconds",
             "0.05", "--warmup", "0");
@@ -74,7 +60,7 @@ class BenchCommandTest {
 
   @Test
   void unknownAeadExitsTwoNamingTheAllowedValues() {
-    Result r = gossip("bench", "crypto", "--aead", "rot13");
+    CliRun.Result r = gossip("bench", "crypto", "--aead", "rot13");
 
     assertEquals(2, r.exitCode());
     assertTrue(
@@ -85,7 +71,7 @@ class BenchCommandTest {
 
   @Test
   void sizeOutOfRangeExitsTwoNamingTheFlag() {
-    Result r = gossip("bench", "crypto", "--sizes", "0");
+    CliRun.Result r = gossip("bench", "crypto", "--sizes", "0");
 
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("--sizes must each be 1 to 65536, was 0"), r.err());
@@ -99,7 +85,7 @@ class BenchCommandTest {
 
   @Test
   void benchHelpListsCryptoAndUdp() {
-    Result r = gossip("bench", "--help");
+    CliRun.Result r = gossip("bench", "--help");
 
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().matches("(?s).*\\n +crypto +.*\\n +udp +.*"), r.out());

@@ -1,5 +1,6 @@
 package io.gossipkit.cli;
 
+import static io.gossipkit.cli.CliRun.gossip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,8 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.gossipkit.crypto.AeadAlgorithm;
 import io.gossipkit.crypto.Keyring;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code gossip keygen}: an owner-only key file that the keyring loads, never overwritten by accident. */
 class KeygenCommandTest {
@@ -27,17 +25,6 @@ class KeygenCommandTest {
 
   @TempDir Path dir;
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result gossip(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = GossipCommand.commandLine()
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
 
   private static boolean posix() {
     return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -52,7 +39,7 @@ class KeygenCommandTest {
   @Test
   void writesAnOwnerOnlyFileTheKeyringLoadsAndPrintsTheIdButNotTheKey() throws IOException {
     Path file = dir.resolve("cluster.key");
-    Result r = gossip("keygen", "--out", file.toString());
+    CliRun.Result r = gossip("keygen", "--out", file.toString());
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("key id 1 written to " + file + " (owner read/write only)",
         r.out().strip());
@@ -71,13 +58,13 @@ class KeygenCommandTest {
     assertEquals(0, gossip("keygen", "--out", file.toString()).exitCode());
     String before = Files.readString(file);
 
-    Result refused = gossip("keygen", "--out", file.toString(), "--id", "2");
+    CliRun.Result refused = gossip("keygen", "--out", file.toString(), "--id", "2");
     assertEquals(1, refused.exitCode());
     assertEquals("gossip keygen: " + file + " already exists; not overwritten (use --force to"
         + " replace it and lose its keys)", refused.err().strip());
     assertEquals(before, Files.readString(file));
 
-    Result forced = gossip("keygen", "--out", file.toString(), "--id", "2", "--force");
+    CliRun.Result forced = gossip("keygen", "--out", file.toString(), "--id", "2", "--force");
     assertEquals(0, forced.exitCode(), forced.err());
     assertNotEquals(keyOf(file), before);
     assertEquals(2, Keyring.load(file).primaryId());
@@ -108,7 +95,7 @@ class KeygenCommandTest {
   @Test
   void tagsTheKeyWithAnAlgorithmWhenAsked() throws IOException {
     Path file = dir.resolve("chacha.key");
-    Result r = gossip("keygen", "--out", file.toString(), "--id", "7", "--algorithm",
+    CliRun.Result r = gossip("keygen", "--out", file.toString(), "--id", "7", "--algorithm",
         "chacha20-poly1305");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().startsWith("key id 7 (chacha20-poly1305) written to "), r.out());
@@ -119,7 +106,7 @@ class KeygenCommandTest {
   @Test
   void invalidArgumentsExitWithTwoAndWriteNothing() {
     Path file = dir.resolve("x.key");
-    Result badAlg = gossip("keygen", "--out", file.toString(), "--algorithm", "rot13");
+    CliRun.Result badAlg = gossip("keygen", "--out", file.toString(), "--algorithm", "rot13");
     assertEquals(2, badAlg.exitCode());
     assertTrue(badAlg.err().startsWith("gossip keygen: --algorithm: unknown algorithm 'rot13'"),
         badAlg.err());
@@ -131,7 +118,7 @@ class KeygenCommandTest {
   @Test
   void aMissingDirectoryIsReported() {
     Path file = dir.resolve("no/such/dir/k.key");
-    Result r = gossip("keygen", "--out", file.toString());
+    CliRun.Result r = gossip("keygen", "--out", file.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("does not exist"), r.err());
   }

@@ -1,5 +1,6 @@
 package io.gossipkit.cli;
 
+import static io.gossipkit.cli.CliRun.gossip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,24 +20,12 @@ class SimCommandTest {
           "\"(elapsed_ms|loop_cpu_s|messages_per_cpu_s|heap_bytes_per_node"
               + "|heap_bytes_per_node_setup)\":[^,}]*,?");
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private static Result gossip(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        new CommandLine(new GossipCommand())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
 
   @Test
   void jsonIsOneLineWithEveryFieldAndRepeatsExactlyForTheSameSeed() {
     String[] args = {"sim", "--nodes", "200", "--runs", "3", "--seed", "42", "--format", "json"};
-    Result first = gossip(args);
-    Result second = gossip(args);
+    CliRun.Result first = gossip(args);
+    CliRun.Result second = gossip(args);
 
     assertEquals(0, first.exitCode(), first.err());
     String json = first.out().strip();
@@ -59,7 +48,7 @@ class SimCommandTest {
 
   @Test
   void unknownModeExitsTwoNamingTheAllowedValues() {
-    Result r = gossip("sim", "--mode", "nope");
+    CliRun.Result r = gossip("sim", "--mode", "nope");
 
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("anti-entropy, rumor, direct-mail, composite"), r.err());
@@ -83,7 +72,7 @@ class SimCommandTest {
 
   @Test
   void invalidSpecExitsTwoWithOneLineNamingTheFlagAndNoStackTrace() {
-    Result r = gossip("sim", "--nodes", "50", "--value-bytes", "-1", "--seed", "1");
+    CliRun.Result r = gossip("sim", "--nodes", "50", "--value-bytes", "-1", "--seed", "1");
 
     assertEquals(2, r.exitCode());
     assertEquals("gossip sim: --value-bytes must be >= 0, was -1", r.err().strip());
@@ -97,7 +86,7 @@ class SimCommandTest {
 
   @Test
   void helpMentionsEveryFlag() {
-    Result r = gossip("sim", "--help");
+    CliRun.Result r = gossip("sim", "--help");
 
     assertEquals(0, r.exitCode());
     for (String flag :
@@ -111,7 +100,7 @@ class SimCommandTest {
 
   @Test
   void withoutSeedPrintsTheChosenSeedToStderr() {
-    Result r = gossip("sim", "--nodes", "50", "--format", "json");
+    CliRun.Result r = gossip("sim", "--nodes", "50", "--format", "json");
 
     assertEquals(0, r.exitCode(), r.err());
     Matcher seed = Pattern.compile("SEED=(-?\\d+)").matcher(r.err());
@@ -127,14 +116,14 @@ class SimCommandTest {
 
     assertTrue(command.startsWith("gossip sim --nodes=50 --mode=composite --exchange=push-pull "));
     assertTrue(command.contains(" --loss=0.1 ") && command.contains(" --seed=123 "), command);
-    Result again = gossip(command.replace("gossip ", "").replace("--format=table", "--format=json").split(" "));
+    CliRun.Result again = gossip(command.replace("gossip ", "").replace("--format=table", "--format=json").split(" "));
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains("\"seed\":123,\"residue\":0,"), again.out());
   }
 
   @Test
   void tableHasResidueAndTrafficRows() {
-    Result r = gossip("sim", "--nodes", "100", "--seed", "7", "--format", "table");
+    CliRun.Result r = gossip("sim", "--nodes", "100", "--seed", "7", "--format", "table");
 
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().matches("(?s)metric +value\\R.*"), r.out());

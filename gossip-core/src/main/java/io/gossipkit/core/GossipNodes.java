@@ -58,15 +58,17 @@ public final class GossipNodes {
 
   /**
    * The default strategy: push rumor mongering (feedback, counter k = the configuration's
-   * retransmit multiplier) for speed, backed by push-pull anti-entropy every anti-entropy interval
-   * so that whatever rumors miss is repaired.
+   * retransmit multiplier) with lazy pushes (a new value goes at once to the ring successor and is
+   * offered by key and version to the other peers, so it spreads at network latency while each
+   * node receives the value about once), backed by push-pull anti-entropy every anti-entropy
+   * interval so that whatever rumors miss is repaired.
    */
   public static Supplier<DisseminationStrategy> defaultStrategy(GossipConfig config) {
     long every =
         Math.max(1, config.antiEntropyInterval().toMillis() / config.gossipInterval().toMillis());
     return Strategies.composite(
         Strategies.rumorMongering(
-            RumorOptions.builder().k(config.retransmitMultiplier()).build()),
+            RumorOptions.builder().k(config.retransmitMultiplier()).lazyPayload(true).build()),
         Strategies.antiEntropy(Exchange.PUSH_PULL, PeerSelectors::random, 1),
         (int) Math.min(Integer.MAX_VALUE, every));
   }

@@ -19,9 +19,11 @@ public final class RumorOptions {
   final int fanout;
   final boolean resetOnNecessary;
   final int maxHot;
+  final boolean lazyPayload;
   final Supplier<PeerSelector> selector;
 
   private RumorOptions(Builder b) {
+    lazyPayload = b.lazyPayload;
     exchange = b.exchange;
     stopRule = b.stopRule;
     k = b.k;
@@ -66,11 +68,20 @@ public final class RumorOptions {
     return maxHot;
   }
 
+  /**
+   * True if pushes are lazy: a node that learns a rumor sends the value to its ring successor and
+   * offers it by key and version to its other peers (and in later rounds), and peers ask for what
+   * they lack. Off by default (Demers' rumor mongering sends the value on every contact).
+   */
+  public boolean lazyPayload() {
+    return lazyPayload;
+  }
+
   @Override
   public String toString() {
     return "RumorOptions{exchange=" + exchange + ", stopRule=" + stopRule + ", k=" + k
         + ", fanout=" + fanout + ", resetOnNecessary=" + resetOnNecessary + ", maxHot=" + maxHot
-        + "}";
+        + ", lazyPayload=" + lazyPayload + "}";
   }
 
   /** Builds {@link RumorOptions}; setters check their argument. */
@@ -81,6 +92,7 @@ public final class RumorOptions {
     private int fanout;
     private boolean resetOnNecessary = true;
     private int maxHot = 4096;
+    private boolean lazyPayload;
     private Supplier<PeerSelector> selector = PeerSelectors::random;
 
     private Builder() {}
@@ -127,6 +139,15 @@ public final class RumorOptions {
         throw new IllegalArgumentException("maxHot must be >= 1, was " + v);
       }
       maxHot = v;
+      return this;
+    }
+
+    /**
+     * Lazy pushes: the value to the ring successor, offers (key and version) to the other peers,
+     * values only on request. Cuts the copies of each value sent to about one per node.
+     */
+    public Builder lazyPayload(boolean v) {
+      lazyPayload = v;
       return this;
     }
 

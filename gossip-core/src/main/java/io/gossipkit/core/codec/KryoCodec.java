@@ -13,7 +13,7 @@ import io.gossipkit.api.message.GossipMessage;
 import java.util.Objects;
 
 /**
- * The built-in {@link Codec}: writes the ten messages of {@code io.gossipkit.api.message} with
+ * The built-in {@link Codec}: writes the twelve messages of {@code io.gossipkit.api.message} with
  * Kryo, registration required, a fixed registration id per type and a hand-written serializer per
  * type, and refuses any length over the limits of its {@link GossipConfig} before allocating for
  * it.
@@ -47,6 +47,8 @@ import java.util.Objects;
  *  20   RumorReply    flags:u8 (bit 0 wantFeedback)  entries  keyVersions (&lt;= 64)  newMask:i64
  *  21   Mail          sequence:varlong  entries
  *  22   MailAck       sequence:varlong
+ *  42   RumorOffer    flags:u8 (bit 0 wantFeedback)  keyVersions (&lt;= 64)
+ *  43   RumorRequest  keyVersions (&lt;= 64)
  *  23   RangeSummaries  rflags:u8  collectedUpTo:varlong  count:varint  expansion * count
  *  24   RangeVersions   rflags:u8  collectedUpTo:varlong  from:i64 to:i64 end:i64  keyVersions
  *  25   RangeEntries    rflags:u8 (bit 3 done)  collectedUpTo:varlong  resume:i64 end:i64
@@ -188,13 +190,16 @@ public final class KryoCodec implements Codec {
     // Only message ids: Kryo's built-in ids (String, ...) and the value types must never be
     // reachable from the wire.
     if (typeId < WireFormat.FIRST_MESSAGE_ID || typeId > WireFormat.LAST_MESSAGE_ID) {
-      throw new CodecException("message type id " + typeId + " is unknown; known ids are "
-          + WireFormat.FIRST_MESSAGE_ID + ".." + WireFormat.LAST_MESSAGE_ID);
+      throw unknownType(typeId);
     }
     String name = WireFormat.messageName(typeId);
     Kryo kryo = kryos.obtain();
     try {
       Registration registration = kryo.getRegistration(typeId);
+      if (registration == null) {
+        // An id inside the message range that this version does not use.
+        throw unknownType(typeId);
+      }
       int header = WireFormat.HEADER_BYTES;
       Input in = new Input(bytes, offset + header, length - header);
       Class<?> type = registration.getType();
@@ -214,6 +219,11 @@ public final class KryoCodec implements Codec {
     } finally {
       kryos.free(kryo);
     }
+  }
+
+  private static CodecException unknownType(int typeId) {
+    return new CodecException("message type id " + typeId + " is unknown; known ids are "
+        + WireFormat.KNOWN_MESSAGE_IDS);
   }
 
   /**

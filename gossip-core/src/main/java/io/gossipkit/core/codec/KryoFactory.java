@@ -12,7 +12,9 @@ import io.gossipkit.api.message.RangeEntries;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -91,6 +93,14 @@ final class KryoFactory {
         RangeEntries.class,
         new MessageSerializers.RangeEntriesSerializer(limits, reader, entries),
         WireFormat.ID_RANGE_ENTRIES);
+    kryo.register(
+        RumorOffer.class,
+        new MessageSerializers.RumorOfferSerializer(keyVersions),
+        WireFormat.ID_RUMOR_OFFER);
+    kryo.register(
+        RumorRequest.class,
+        new MessageSerializers.RumorRequestSerializer(keyVersions),
+        WireFormat.ID_RUMOR_REQUEST);
     return kryo;
   }
 }

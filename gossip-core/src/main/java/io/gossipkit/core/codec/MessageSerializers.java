@@ -15,7 +15,9 @@ import io.gossipkit.api.message.RangeExpansion;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -23,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hand-written Kryo serializers for the ten built-in messages, the bodies that follow the
+ * Hand-written Kryo serializers for the built-in messages, the bodies that follow the
  * two-byte header written by {@link KryoCodec}.
  *
  * <p>Each writes exactly what {@link WireFormat#messageSize} counts. Record invariants the wire
@@ -266,6 +268,52 @@ final class MessageSerializers {
     }
   }
 
+  /** {@code RumorOffer}: flags (bit 0 wantFeedback), then at most 64 count-prefixed key versions. */
+  static final class RumorOfferSerializer extends Serializer<RumorOffer> {
+    private final ValueSerializers.KeyVersionSerializer keyVersions;
+
+    RumorOfferSerializer(ValueSerializers.KeyVersionSerializer keyVersions) {
+      super(false, true);
+      this.keyVersions = keyVersions;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, RumorOffer m) {
+      out.writeByte(m.wantFeedback() ? WireFormat.RUMOR_WANT_FEEDBACK : 0);
+      keyVersions.writeList(kryo, out, m.offered(), "offered");
+    }
+
+    @Override
+    public RumorOffer read(Kryo kryo, Input in, Class<? extends RumorOffer> type) {
+      int flags = WireReader.readFlags(in, "rumor offer flags", WireFormat.RUMOR_WANT_FEEDBACK);
+      List<KeyVersion> offered =
+          keyVersions.readList(
+              kryo, in, "offered", RumorOffer.MAX_OFFERED, "RumorOffer.MAX_OFFERED");
+      return new RumorOffer(offered, (flags & WireFormat.RUMOR_WANT_FEEDBACK) != 0);
+    }
+  }
+
+  /** {@code RumorRequest}: at most 64 count-prefixed key versions. */
+  static final class RumorRequestSerializer extends Serializer<RumorRequest> {
+    private final ValueSerializers.KeyVersionSerializer keyVersions;
+
+    RumorRequestSerializer(ValueSerializers.KeyVersionSerializer keyVersions) {
+      super(false, true);
+      this.keyVersions = keyVersions;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output out, RumorRequest m) {
+      keyVersions.writeList(kryo, out, m.wanted(), "wanted");
+    }
+
+    @Override
+    public RumorRequest read(Kryo kryo, Input in, Class<? extends RumorRequest> type) {
+      return new RumorRequest(
+          keyVersions.readList(
+              kryo, in, "wanted", RumorRequest.MAX_WANTED, "RumorRequest.MAX_WANTED"));
+    }
+  }
   /** Flags byte of a range message: the exchange code, the sender's role and {@code extra}. */
   private static int rangeFlags(Exchange exchange, boolean fromInitiator, int extra) {
     return SyncDigestSerializer.exchangeCode(exchange) | (fromInitiator ? WireFormat.RANGE_FROM_INITIATOR : 0) | extra;

@@ -12,7 +12,9 @@ import io.gossipkit.api.message.RangeExpansion;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -52,8 +54,13 @@ final class WireFormat {
   static final int ID_RANGE_SUMMARIES = 23;
   static final int ID_RANGE_VERSIONS = 24;
   static final int ID_RANGE_ENTRIES = 25;
+  // 30-41 are reserved for membership and packet framing messages.
+  static final int ID_RUMOR_OFFER = 42;
+  static final int ID_RUMOR_REQUEST = 43;
   static final int FIRST_MESSAGE_ID = ID_SYNC_DIGEST;
-  static final int LAST_MESSAGE_ID = ID_RANGE_ENTRIES;
+  static final int LAST_MESSAGE_ID = ID_RUMOR_REQUEST;
+  /** The message ids in use, as error messages name them. */
+  static final String KNOWN_MESSAGE_IDS = "16..25, 42, 43";
 
   /** Entry flags bit: the entry is a tombstone and carries no value field. */
   static final int ENTRY_TOMBSTONE = 0x01;
@@ -280,6 +287,12 @@ final class WireFormat {
       return rangeHeaderSize(r.collectedUpTo()) + 2 * LONG_BYTES + entriesSize(r.entries())
           + keysSize(r.missing()) + keysSize(r.wanted());
     }
+    if (m instanceof RumorOffer) {
+      return HEADER_BYTES + 1 + keyVersionsSize(((RumorOffer) m).offered());
+    }
+    if (m instanceof RumorRequest) {
+      return HEADER_BYTES + keyVersionsSize(((RumorRequest) m).wanted());
+    }
     throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
   }
 
@@ -306,6 +319,10 @@ final class WireFormat {
         return "RangeVersions";
       case ID_RANGE_ENTRIES:
         return "RangeEntries";
+      case ID_RUMOR_OFFER:
+        return "RumorOffer";
+      case ID_RUMOR_REQUEST:
+        return "RumorRequest";
       default:
         return "message type " + id;
     }

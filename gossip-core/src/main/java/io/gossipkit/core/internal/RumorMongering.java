@@ -8,10 +8,13 @@ import io.gossipkit.api.KeyVersion;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PeerSelector;
 import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.core.RumorOptions;
 import io.gossipkit.core.StopRule;
+import io.gossipkit.core.internal.peers.RingPeerSelector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +27,13 @@ import java.util.List;
  * <p>A contact is unnecessary when its recipient already knew the rumor before the current clock
  * instant. In the synchronous-cycle simulator one cycle is one instant, which gives exactly Demers'
  * rule: a contact is unnecessary only if the recipient knew the update before the cycle began.
+ *
+ * <p>With {@link RumorOptions#lazyPayload()} pushes are lazy (as in Plumtree): a node that learns a
+ * rumor sends its value at once to its ring successor only, and offers it by key and version
+ * ({@link RumorOffer}) to its other peers, in that forward and in every later round; a peer that
+ * lacks it asks ({@link RumorRequest}) and gets the value. Every node sending the value on to its
+ * successor the moment it learns it covers the whole ring without waiting for a round, and a value
+ * crosses the network about once per node instead of once per contact.
  *
  * <p>State is allocated only while the node has hot rumors, so a cold node costs a few bytes.
  */
@@ -44,6 +54,9 @@ public final class RumorMongering implements DisseminationStrategy {
     }
   }
 
+  /** Offered versions remembered as requested, per node in lazy mode. */
+  private static final int REQUEST_MEMORY = 32;
+
   private final RumorOptions options;
   private final PeerSelector selector;
   /**
@@ -54,6 +67,13 @@ public final class RumorMongering implements DisseminationStrategy {
   private Hot[] hot = {new Hot()};
   private int hotCount;
   private List<Entry> batch;
+  /**
+   * Lazy mode: offered versions this node asked for recently, so that several offers of one rumor
+   * arriving together cause one request, not one value per offer. A small ring: the oldest falls out.
+   */
+  private KeyVersion[] requested;
+  private long[] requestedAt;
+  private int requestedNext;
 
   /** One node's rumor mongering under the shared {@code options}. */
   public RumorMongering(RumorOptions options, PeerSelector selector) {
@@ -69,9 +89,20 @@ public final class RumorMongering implements DisseminationStrategy {
       return;
     }
     List<NodeId> targets = selector.select(ctx.peers(), fanout(ctx), null, ctx.random());
+    boolean wantFeedback = options.stopRule().usesFeedback();
+    if (options.lazyPayload() && !rumors.isEmpty()) {
+      RumorOffer offer = new RumorOffer(keyVersions(rumors), wantFeedback);
+      for (int i = 0; i < targets.size(); i++) {
+        ctx.send(targets.get(i), offer);
+        if (exchange.pulls()) {
+          ctx.send(targets.get(i), new RumorPush(List.of(), wantFeedback, true));
+        }
+        afterSend(ctx, rumors);
+      }
+      return;
+    }
     for (int i = 0; i < targets.size(); i++) {
-      ctx.send(
-          targets.get(i), new RumorPush(rumors, options.stopRule().usesFeedback(), exchange.pulls()));
+      ctx.send(targets.get(i), new RumorPush(rumors, wantFeedback, exchange.pulls()));
       if (!rumors.isEmpty()) {
         afterSend(ctx, rumors);
       }
@@ -82,7 +113,7 @@ public final class RumorMongering implements DisseminationStrategy {
   public void onLocalUpdate(GossipContext ctx, Entry entry) {
     addHot(ctx, entry);
     if (ctx.config().eagerPush()) {
-      eagerPush(ctx, List.of(entry), null);
+      forward(ctx, List.of(entry), null);
     }
   }
 
@@ -92,7 +123,84 @@ public final class RumorMongering implements DisseminationStrategy {
       onPush(ctx, from, (RumorPush) message);
     } else if (message instanceof RumorReply) {
       onReply(ctx, from, (RumorReply) message);
+    } else if (message instanceof RumorOffer) {
+      onOffer(ctx, from, (RumorOffer) message);
+    } else if (message instanceof RumorRequest) {
+      onRequest(ctx, from, (RumorRequest) message);
     }
+  }
+
+  /** Asks for the offered versions this node lacks; acknowledges the others if asked to. */
+  private void onOffer(GossipContext ctx, NodeId from, RumorOffer offer) {
+    List<KeyVersion> offered = offer.offered();
+    List<KeyVersion> wanted = null;
+    List<KeyVersion> known = null;
+    long necessary = 0;
+    long now = ctx.now();
+    for (int i = 0; i < offered.size(); i++) {
+      KeyVersion kv = offered.get(i);
+      Entry mine = ctx.store().get(kv.key());
+      if (mine != null && mine.version().compareTo(kv.version()) >= 0) {
+        if (offer.wantFeedback()) {
+          if (known == null) {
+            known = new ArrayList<>(2);
+          }
+          if (learnedAt(kv) == now) {
+            necessary |= 1L << known.size();
+          }
+          known.add(kv);
+        }
+      } else if (!recentlyRequested(kv, now, ctx)) {
+        if (wanted == null) {
+          wanted = new ArrayList<>(2);
+        }
+        wanted.add(kv);
+      }
+    }
+    if (wanted != null) {
+      ctx.send(from, new RumorRequest(wanted));
+      ctx.count("rumors.requested", wanted.size());
+    }
+    if (known != null) {
+      ctx.send(from, new RumorReply(List.of(), known, necessary, false));
+    }
+  }
+
+  /** Sends the requested values (or newer versions of their keys) this node still holds. */
+  private void onRequest(GossipContext ctx, NodeId from, RumorRequest request) {
+    List<KeyVersion> wanted = request.wanted();
+    List<Entry> entries = new ArrayList<>(Math.min(wanted.size(), maxBatch(ctx)));
+    for (int i = 0; i < wanted.size() && entries.size() < maxBatch(ctx); i++) {
+      KeyVersion kv = wanted.get(i);
+      Entry mine = ctx.store().get(kv.key());
+      if (mine != null && mine.version().compareTo(kv.version()) >= 0) {
+        entries.add(mine);
+      }
+    }
+    if (!entries.isEmpty()) {
+      ctx.send(from, new RumorPush(entries, options.stopRule().usesFeedback(), false));
+    }
+  }
+
+  /**
+   * True if {@code kv} was asked for less than a gossip interval ago; otherwise remembers that it
+   * is being asked for now. After an interval a lost request or answer is asked for again.
+   */
+  private boolean recentlyRequested(KeyVersion kv, long now, GossipContext ctx) {
+    if (requested == null) {
+      requested = new KeyVersion[REQUEST_MEMORY];
+      requestedAt = new long[REQUEST_MEMORY];
+    }
+    long retryAfter = Math.max(1, ctx.config().gossipInterval().toMillis());
+    for (int i = 0; i < requested.length; i++) {
+      if (kv.equals(requested[i]) && now - requestedAt[i] < retryAfter) {
+        return true;
+      }
+    }
+    requested[requestedNext] = kv;
+    requestedAt[requestedNext] = now;
+    requestedNext = (requestedNext + 1) % requested.length;
+    return false;
   }
 
   private void onPush(GossipContext ctx, NodeId from, RumorPush push) {
@@ -145,17 +253,43 @@ public final class RumorMongering implements DisseminationStrategy {
       }
     }
     if (fresh != null && ctx.config().eagerPush()) {
-      eagerPush(ctx, fresh, from);
+      forward(ctx, fresh, from);
     }
     return necessary;
   }
 
   /** Forwards new rumors at once, so in real time they spread at network latency. */
-  private void eagerPush(GossipContext ctx, List<Entry> fresh, NodeId from) {
-    List<NodeId> targets = selector.select(ctx.peers(), fanout(ctx), from, ctx.random());
+  private void forward(GossipContext ctx, List<Entry> fresh, NodeId from) {
     List<Entry> rumors = fresh.size() > maxBatch(ctx) ? fresh.subList(0, maxBatch(ctx)) : fresh;
+    boolean wantFeedback = options.stopRule().usesFeedback();
+    if (options.lazyPayload()) {
+      // The value to the ring successor, an offer to the others: the successor chain alone reaches
+      // every node, the offers make the chain short.
+      List<NodeId> next = RingPeerSelector.INSTANCE.select(ctx.peers(), 1, from, ctx.random());
+      NodeId successor = next.isEmpty() ? null : next.get(0);
+      if (successor != null) {
+        ctx.send(successor, new RumorPush(rumors, wantFeedback, false));
+        afterSend(ctx, rumors);
+      }
+      List<NodeId> others = selector.select(ctx.peers(), fanout(ctx), from, ctx.random());
+      RumorOffer offer = null;
+      int offers = 0;
+      for (int i = 0; i < others.size() && offers < fanout(ctx) - 1; i++) {
+        NodeId peer = others.get(i);
+        if (peer.equals(successor)) {
+          continue;
+        }
+        if (offer == null) {
+          offer = new RumorOffer(keyVersions(rumors), wantFeedback);
+        }
+        ctx.send(peer, offer);
+        offers++;
+      }
+      return;
+    }
+    List<NodeId> targets = selector.select(ctx.peers(), fanout(ctx), from, ctx.random());
     for (int i = 0; i < targets.size(); i++) {
-      ctx.send(targets.get(i), new RumorPush(rumors, options.stopRule().usesFeedback(), false));
+      ctx.send(targets.get(i), new RumorPush(rumors, wantFeedback, false));
       afterSend(ctx, rumors);
     }
   }
@@ -257,6 +391,11 @@ public final class RumorMongering implements DisseminationStrategy {
       }
     }
     return -1;
+  }
+
+  private long learnedAt(KeyVersion kv) {
+    int i = indexOf(kv);
+    return i < 0 ? Long.MIN_VALUE : hot[i].learnedAt;
   }
 
   private long learnedAt(Entry e) {

@@ -268,7 +268,7 @@ class KryoCodecTest {
   @Test
   void writesTheFixedRegistrationIdOfEachMessageTypeAsItsSecondByte() throws CodecException {
     RandomMessages random = new RandomMessages(5);
-    int[] ids = {16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
+    int[] ids = {16, 17, 18, 19, 20, 21, 22, 42, 43, 23, 24, 25};
     for (int type = 0; type < RandomMessages.TYPES; type++) {
       byte[] bytes = CODEC.encode(random.message(type));
       assertEquals(WireFormat.FORMAT_VERSION, bytes[0]);
@@ -680,13 +680,13 @@ class KryoCodecTest {
         Arguments.of("format version 2", new byte[] {2, 22, 0},
             "format version 2 is unknown; this codec reads 1"),
         Arguments.of("Kryo's String id", new byte[] {1, 1, 0},
-            "message type id 1 is unknown; known ids are 16..25"),
+            "message type id 1 is unknown; known ids are 16..25, 42, 43"),
         Arguments.of("the Entry value-type id", new byte[] {1, 13, 0},
-            "message type id 13 is unknown; known ids are 16..25"),
+            "message type id 13 is unknown; known ids are 16..25, 42, 43"),
         Arguments.of("type id 26", new byte[] {1, 26, 0},
-            "message type id 26 is unknown; known ids are 16..25"),
+            "message type id 26 is unknown; known ids are 16..25, 42, 43"),
         Arguments.of("type id 255", new byte[] {1, (byte) 255, 0},
-            "message type id 255 is unknown; known ids are 16..25"),
+            "message type id 255 is unknown; known ids are 16..25, 42, 43"),
         Arguments.of("over-long varint", WireBytes.header(22).raw(0x85, 0x00).build(),
             "MailAck: mail ack sequence varint is not in its shortest form"),
         Arguments.of("over-long count", WireBytes.header(18).raw(0x80, 0x00).build(),

@@ -14,7 +14,9 @@ import io.gossipkit.api.message.RangeExpansion;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -31,7 +33,7 @@ import java.util.Random;
  */
 final class RandomMessages {
   /** Number of message types {@link #message(int)} knows. */
-  static final int TYPES = 10;
+  static final int TYPES = 12;
 
   // One sample per UTF-8 width, including a supplementary character (a surrogate pair in Java).
   private static final String[] CHARS = {"a", "Z", "7", "-", "é", "ß", "€", "中", "😀", "𝄞"};
@@ -73,13 +75,20 @@ final class RandomMessages {
       case 6:
         return new MailAck(number());
       case 7:
+        return new RumorOffer(
+            keyVersions(random.nextInt(RumorOffer.MAX_OFFERED + 1) / (1 + random.nextInt(4))),
+            random.nextBoolean());
+      case 8:
+        return new RumorRequest(
+            keyVersions(random.nextInt(RumorRequest.MAX_WANTED + 1) / (1 + random.nextInt(4))));
+      case 9:
         return new RangeSummaries(exchange(), random.nextBoolean(), watermark(), expansions());
-      case 8: {
+      case 10: {
         long[] p = positions(3);
         return new RangeVersions(exchange(), random.nextBoolean(), watermark(), p[0], p[1], p[2],
             keyVersions(random.nextInt(3) == 0 ? 0 : random.nextInt(30)));
       }
-      case 9: {
+      case 11: {
         long[] p = positions(2);
         boolean done = random.nextBoolean();
         return new RangeEntries(exchange(), random.nextBoolean(), watermark(),

@@ -10,8 +10,10 @@ import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.KeyVersion;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.core.GossipEngine;
 import io.gossipkit.core.PeerSelectors;
 import io.gossipkit.core.RumorOptions;
@@ -378,5 +380,100 @@ class RumorMongeringTest {
     assertEquals(2, c.counters().get("rumors.dropped_hot_overflow"));
     c.round(0);
     assertEquals(Set.of("c"), keys(c.sentBy(0, RumorPush.class).get(0).entries()));
+  }
+
+  private static int valuesSent(TestCluster c) {
+    int n = 0;
+    for (TestCluster.Sent s : c.sent()) {
+      n += s.message().entryCount();
+    }
+    return n;
+  }
+
+  @Test
+  void lazyForwardSendsTheValueToTheRingSuccessorAndOffersItToTheOthers() {
+    RumorOptions o = options(StopRule.FEEDBACK_COUNTER, 2).fanout(3).lazyPayload(true).build();
+    TestCluster c = cluster(6, o, true, 1);
+
+    c.engine(0).put("k", new byte[] {1});
+
+    assertEquals(List.of(c.id(1)), c.recipients(0, RumorPush.class),
+        "the value goes to the ring successor only");
+    List<NodeId> offered = c.recipients(0, RumorOffer.class);
+    assertEquals(2, offered.size(), "fanout 3: the successor and two offers");
+    assertFalse(offered.contains(c.id(1)), "the successor gets the value, not an offer");
+  }
+
+  @Test
+  void anOfferOfAnUnknownVersionIsRequestedOnceAndAnsweredWithTheValue() {
+    RumorOptions o = options(StopRule.FEEDBACK_COUNTER, 2).fanout(2).lazyPayload(true).build();
+    TestCluster c = cluster(4, o, false, 1);
+    c.engine(0).put("k", new byte[] {1});
+    Entry e = c.engine(0).store().get("k");
+    KeyVersion kv = new KeyVersion(e.key(), e.version());
+
+    c.engine(2).receive(c.id(0), new RumorOffer(List.of(kv), true));
+    c.engine(2).receive(c.id(1), new RumorOffer(List.of(kv), true));
+    assertEquals(List.of(c.id(0)), c.recipients(2, RumorRequest.class),
+        "two offers of one version arriving together cause one request");
+
+    c.deliverAll();
+    assertEquals(e, c.engine(2).store().get("k"), "the request was answered with the value");
+    assertEquals(1, c.sentBy(0, RumorPush.class).size());
+  }
+
+  @Test
+  void anOfferOfAKnownVersionIsAcknowledgedSoTheFeedbackCounterCools() {
+    RumorOptions o = options(StopRule.FEEDBACK_COUNTER, 1).fanout(1).lazyPayload(true).build();
+    TestCluster c = cluster(2, o, false, 1);
+    c.engine(0).put("k", new byte[] {1});
+    Entry e = c.engine(0).store().get("k");
+    c.engine(1).receive(c.id(0), new RumorPush(List.of(e), false, false));
+    c.clearSent();
+    c.advance(1);
+
+    c.round(0);
+    assertEquals(1, c.sentBy(0, RumorOffer.class).size(), "a lazy round offers, it does not push");
+    assertEquals(List.of(), c.sentBy(0, RumorPush.class));
+    c.deliverAll();
+
+    assertEquals(List.of(), c.sentBy(1, RumorRequest.class), "a known version is not requested");
+    assertEquals(1, c.sentBy(1, RumorReply.class).size(), "but acknowledged as already known");
+    assertEquals(0, rumors(c, 0).hotCount(), "k = 1: one unnecessary contact cools the rumor");
+  }
+
+  @Test
+  void aRequestForAVersionNoLongerHeldIsAnsweredWithTheNewerOne() {
+    RumorOptions o = options(StopRule.FEEDBACK_COUNTER, 2).lazyPayload(true).build();
+    TestCluster c = cluster(2, o, false, 1);
+    c.engine(0).put("k", new byte[] {1});
+    Entry old = c.engine(0).store().get("k");
+    c.advance(5);
+    c.engine(0).put("k", new byte[] {2});
+    c.clearSent();
+
+    c.engine(0).receive(c.id(1), new RumorRequest(List.of(new KeyVersion("k", old.version()))));
+
+    List<RumorPush> pushes = c.sentBy(0, RumorPush.class);
+    assertEquals(1, pushes.size());
+    assertEquals(c.engine(0).store().get("k"), pushes.get(0).entries().get(0));
+  }
+
+  @Test
+  void lazyPushReachesEveryNodeWithAboutOneValueCopyPerNode() {
+    int n = 200;
+    RumorOptions o = options(StopRule.FEEDBACK_COUNTER, 3).fanout(3).lazyPayload(true).build();
+    TestCluster c = cluster(n, o, true, 11);
+
+    c.engine(0).put("k", new byte[] {1});
+    c.deliverAll();
+
+    for (int i = 0; i < n; i++) {
+      assertTrue(c.engine(i).store().get("k") != null,
+          "node " + i + " has the value without waiting for any round");
+    }
+    int copies = valuesSent(c);
+    assertTrue(copies < 2 * n, "values sent: " + copies + " for " + n + " nodes");
+    assertTrue(copies >= n - 1, "every other node needed one copy: " + copies);
   }
 }

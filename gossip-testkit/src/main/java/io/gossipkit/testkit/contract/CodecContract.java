@@ -19,7 +19,9 @@ import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
+import io.gossipkit.api.message.RumorRequest;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -63,7 +65,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class CodecContract {
   private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
-  private static final int TYPES = 7;
+  private static final int TYPES = 9;
 
   private Codec codec;
   private GossipConfig config;
@@ -647,8 +649,13 @@ public abstract class CodecContract {
                 Math.min(RumorReply.MAX_ACKED, count())), random.nextLong(), random.nextBoolean());
           case 5:
             return new Mail(number(), entries());
-          default:
+          case 6:
             return new MailAck(number());
+          case 7:
+            return new RumorOffer(keyVersions(
+                Math.min(RumorOffer.MAX_OFFERED, count())), random.nextBoolean());
+          default:
+            return new RumorRequest(keyVersions(Math.min(RumorRequest.MAX_WANTED, count())));
         }
       }
 

@@ -1,0 +1,264 @@
+package io.gossipkit.cli;
+
+import io.gossipkit.api.Clock;
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.GossipNode;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.PacketProtector;
+import io.gossipkit.core.GossipNodes;
+import io.gossipkit.crypto.Keyring;
+import io.gossipkit.crypto.PacketProtectors;
+import io.gossipkit.transport.udp.UdpTransport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code gossip node}: one real node in this process, over UDP, until it is stopped.
+ *
+ * <p>Prints one JSON object per line on standard output: {@code started} (id, address, protector,
+ * peers), {@code change} for every key that changes (key, value as UTF-8, origin, version,
+ * tombstone), and {@code stopped} with the node's counters. Other programs (and the multi-process
+ * test) read these lines to see a cluster converge.
+ */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs one gossip node over UDP until stopped (Ctrl-C, --run-for-ms, or end of input with"
+          + " --stop-on-eof), printing one JSON line per event.",
+      "Example: gossip node --id a --bind 127.0.0.1:7001 --key-file cluster.key"
+          + " --peer b@127.0.0.1:7002 --put greeting=hello"
+    })
+final class NodeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--id", required = true, paramLabel = "ID",
+      description = "This node's id: 1 to 255 bytes of UTF-8, unique in the cluster.")
+  String id;
+
+  @Option(names = "--bind", required = true, paramLabel = "HOST:PORT",
+      description = "Address to bind the UDP socket to (port 0 picks a free one).")
+  String bind;
+
+  @Option(names = "--advertise", paramLabel = "HOST:PORT",
+      description = "Address other nodes send to, if not the bound one (NAT, containers).")
+  String advertise;
+
+  @Option(names = "--peer", paramLabel = "ID@HOST:PORT",
+      description = "A member of the cluster; repeat for each. The member list is static.")
+  List<String> peers = new ArrayList<>();
+
+  @Option(names = "--key-file", paramLabel = "FILE",
+      description = "Keyring file written by 'gossip keygen' (owner-only permissions).")
+  Path keyFile;
+
+  @Option(names = "--key-env", paramLabel = "VARIABLE",
+      description = "Read the keyring from this environment variable instead of a file.")
+  String keyEnv;
+
+  @Option(names = "--protector", paramLabel = "NAME", defaultValue = "aes-256-gcm",
+      description = "aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, or plaintext (which needs"
+          + " no key and must be named). Default: ${DEFAULT-VALUE}.")
+  String protector;
+
+  @Option(names = "--label", paramLabel = "LABEL", defaultValue = "",
+      description = "Cluster label bound into every packet; clusters with different labels reject"
+          + " each other's packets even under one key.")
+  String label;
+
+  @Option(names = "--preset", paramLabel = "lan|wan|local", defaultValue = "lan",
+      description = "Timing preset. Default: ${DEFAULT-VALUE}.")
+  String preset;
+
+  @Option(names = "--put", paramLabel = "KEY=VALUE",
+      description = "Write this key once the node has started; repeat for several.")
+  List<String> puts = new ArrayList<>();
+
+  @Option(names = "--run-for-ms", paramLabel = "MS", defaultValue = "0",
+      description = "Stop after this long; 0 runs until interrupted. Default: ${DEFAULT-VALUE}.")
+  long runForMs;
+
+  @Option(names = "--stop-on-eof",
+      description = "Stop when standard input reaches its end (for supervising processes).")
+  boolean stopOnEof;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String problem = check();
+    if (problem != null) {
+      spec.commandLine().getErr().println("gossip node: " + problem);
+      return 2;
+    }
+    Quiet.nodeLogs();
+    GossipConfig config;
+    UdpTransport transport;
+    GossipNode built;
+    try {
+      config = preset().toBuilder().clusterLabel(label).build();
+      UdpTransport.Builder tb =
+          UdpTransport.builder().bind(address(bind, "--bind")).maxPacketBytes(config.maxPacketBytes());
+      if (advertise != null) {
+        tb.advertise(address(advertise, "--advertise"));
+      }
+      transport = tb.build();
+      GossipNodes.Builder b =
+          GossipNodes.builder(config).id(id).transport(transport).protector(protector());
+      for (String p : peers) {
+        int at = p.indexOf('@');
+        b.member(p.substring(0, at), address(p.substring(at + 1), "--peer"));
+      }
+      built = b.build();
+    } catch (IllegalArgumentException | IOException e) {
+      // Bad flags or an unreadable key file: say what is wrong, no stack trace.
+      spec.commandLine().getErr().println("gossip node: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    try (GossipNode node = built) {
+      node.subscribe((previous, current) -> printChange(out, current));
+      node.start();
+      emit(out, "{\"event\":\"started\",\"id\":" + Json.str(id)
+          + ",\"address\":" + Json.str(transport.localAddress().getHostString() + ":"
+              + transport.localAddress().getPort())
+          + ",\"protector\":" + Json.str(protector)
+          + ",\"peers\":" + peers.size() + "}");
+      for (String kv : puts) {
+        int eq = kv.indexOf('=');
+        node.put(kv.substring(0, eq), kv.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gossip-node-stop"));
+      if (stopOnEof) {
+        Thread eof = new Thread(() -> {
+          try {
+            while (System.in.read() >= 0) {
+              // Only the end of input matters.
+            }
+          } catch (IOException e) {
+            // A closed input is an end of input too.
+          }
+          stop.countDown();
+        }, "gossip-node-stdin");
+        eof.setDaemon(true);
+        eof.start();
+      }
+      if (runForMs > 0) {
+        stop.await(runForMs, TimeUnit.MILLISECONDS);
+      } else {
+        stop.await();
+      }
+      Map<String, Long> counters = new TreeMap<>(node.metrics().counters());
+      StringBuilder json = new StringBuilder("{\"event\":\"stopped\",\"id\":").append(Json.str(id))
+          .append(",\"keys\":").append(node.snapshot().size()).append(",\"counters\":{");
+      String sep = "";
+      for (Map.Entry<String, Long> c : counters.entrySet()) {
+        json.append(sep).append(Json.str(c.getKey())).append(':').append(c.getValue());
+        sep = ",";
+      }
+      emit(out, json.append("}}").toString());
+    }
+    return 0;
+  }
+
+  private String check() {
+    for (String p : peers) {
+      int at = p.indexOf('@');
+      if (at <= 0 || at == p.length() - 1) {
+        return "--peer must look like ID@HOST:PORT, was '" + p + "'";
+      }
+    }
+    for (String kv : puts) {
+      if (kv.indexOf('=') <= 0) {
+        return "--put must look like KEY=VALUE, was '" + kv + "'";
+      }
+    }
+    boolean plaintext = "plaintext".equalsIgnoreCase(protector.trim());
+    if (!plaintext && keyFile == null && keyEnv == null) {
+      return "no key configured: pass --key-file FILE (make one with 'gossip keygen --out FILE')"
+          + " or --key-env VARIABLE, or choose --protector plaintext explicitly";
+    }
+    if (keyFile != null && keyEnv != null) {
+      return "--key-file and --key-env are alternatives; pass one";
+    }
+    if (runForMs < 0) {
+      return "--run-for-ms must be >= 0, was " + runForMs;
+    }
+    return null;
+  }
+
+  private GossipConfig preset() {
+    switch (preset.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "lan":
+        return GossipConfig.lan();
+      case "wan":
+        return GossipConfig.wan();
+      case "local":
+        return GossipConfig.local();
+      default:
+        throw new IllegalArgumentException(
+            "--preset must be lan, wan or local, was '" + preset + "'");
+    }
+  }
+
+  private PacketProtector protector() throws IOException {
+    if ("plaintext".equalsIgnoreCase(protector.trim())) {
+      return PacketProtector.plaintext();
+    }
+    Keyring keys = keyFile != null ? Keyring.load(keyFile) : Keyring.fromEnvironment(keyEnv);
+    return PacketProtectors.byName(protector, keys, NodeId.of(id), Clock.system());
+  }
+
+  /** Parses HOST:PORT, or [IPv6]:PORT. */
+  static InetSocketAddress address(String text, String option) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new IllegalArgumentException(option + " must look like HOST:PORT, was '" + text + "'");
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + ": port is not a number in '" + text + "'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(option + ": port " + port + " is out of 0..65535");
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  private static void printChange(PrintWriter out, Entry e) {
+    emit(out, "{\"event\":\"change\",\"key\":" + Json.str(e.key())
+        + ",\"value\":" + (e.isTombstone() ? "null"
+            : Json.str(new String(e.value(), StandardCharsets.UTF_8)))
+        + ",\"origin\":" + Json.str(e.version().origin().toString())
+        + ",\"version\":" + Json.str(e.version().toString())
+        + ",\"tombstone\":" + e.isTombstone() + "}");
+  }
+
+  private static void emit(PrintWriter out, String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.gossipkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.crypto.AeadAlgorithm;
+import io.gossipkit.crypto.KeyFiles;
+import io.gossipkit.crypto.Keyring;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Five nodes as five separate JVM processes ({@code gossip node}) on 127.0.0.1, encrypted under one
+ * key file: a key written on one of them reaches all five.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class MultiProcessClusterTest {
+  private static final int NODES = 5;
+  /** Generous: five JVMs start on a shared 2-core machine. */
+  private static final long START_TIMEOUT_MS = 90_000;
+  private static final long CONVERGE_TIMEOUT_MS = 60_000;
+
+  /** One child process and the JSON lines it printed. */
+  private static final class Child {
+    final String id;
+    final Process process;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> seen = new ArrayList<>();
+
+    Child(String id, Process process) {
+      this.id = id;
+      this.process = process;
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line = r.readLine(); line != null; line = r.readLine()) {
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          // The process ended; what it printed is in the queue.
+        }
+      }, "reader-" + id);
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Waits for a line containing {@code needle}; null if none came in time. */
+    String await(String needle, long timeoutMs) throws InterruptedException {
+      for (String s : seen) {
+        if (s.contains(needle)) {
+          return s;
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        String line = lines.poll(left, TimeUnit.NANOSECONDS);
+        if (line == null) {
+          return null;
+        }
+        seen.add(line);
+        if (line.contains(needle)) {
+          return line;
+        }
+      }
+    }
+  }
+
+  @Test
+  void aKeyWrittenOnOneOfFiveNodeProcessesReachesAllFive(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("cluster.key");
+    KeyFiles.writeNew(keyFile, 1, AeadAlgorithm.AES_256_GCM, Keyring.randomKey(), false);
+    List<InetSocketAddress> addresses = freeUdpPorts(NODES);
+    List<Child> children = new ArrayList<>();
+    try {
+      // The writer starts last, once every other process is listening, so that its first push
+      // is not lost to a JVM still starting (the rounds would repair it, only later).
+      for (int i = 1; i < NODES; i++) {
+        children.add(start(i, addresses, keyFile, dir, null));
+      }
+      for (Child c : children) {
+        assertNotNull(c.await("\"event\":\"started\"", START_TIMEOUT_MS),
+            c.id + " did not start: " + c.seen);
+      }
+      Child writer = start(0, addresses, keyFile, dir, "greeting=hello-from-node-0");
+      children.add(writer);
+      assertNotNull(writer.await("\"event\":\"started\"", START_TIMEOUT_MS), "writer did not start");
+
+      for (Child c : children) {
+        String change = c.await("\"key\":\"greeting\"", CONVERGE_TIMEOUT_MS);
+        assertNotNull(change, c.id + " never saw the key; it printed " + c.seen);
+        assertTrue(change.contains("\"value\":\"hello-from-node-0\""), change);
+        assertTrue(change.contains("\"origin\":\"node-0\""), change);
+      }
+
+      for (Child c : children) {
+        c.process.getOutputStream().close(); // --stop-on-eof: a clean stop
+      }
+      for (Child c : children) {
+        String stopped = c.await("\"event\":\"stopped\"", 30_000);
+        assertNotNull(stopped, c.id + " did not stop cleanly: " + c.seen);
+        assertFalse(stopped.contains("dropped.auth"), "no packet failed authentication: " + stopped);
+        assertTrue(c.process.waitFor(30, TimeUnit.SECONDS), c.id + " did not exit");
+        assertEquals(0, c.process.exitValue(), c.id + " exit code");
+      }
+    } finally {
+      for (Child c : children) {
+        c.process.destroyForcibly();
+      }
+    }
+  }
+
+  private static Child start(
+      int i, List<InetSocketAddress> addresses, Path keyFile, Path dir, String put)
+      throws IOException {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(
+        java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "io.gossipkit.cli.Main", "node",
+        "--id", "node-" + i,
+        "--bind", "127.0.0.1:" + addresses.get(i).getPort(),
+        "--key-file", keyFile.toString(),
+        "--label", "multi-process-test",
+        "--stop-on-eof"));
+    for (int j = 0; j < addresses.size(); j++) {
+      if (j != i) {
+        cmd.add("--peer");
+        cmd.add("node-" + j + "@127.0.0.1:" + addresses.get(j).getPort());
+      }
+    }
+    if (put != null) {
+      cmd.add("--put");
+      cmd.add(put);
+    }
+    Process p = new ProcessBuilder(cmd)
+        .redirectError(dir.resolve("node-" + i + ".err").toFile())
+        .start();
+    return new Child("node-" + i, p);
+  }
+
+  /** Ports free right now on 127.0.0.1 (the OS picks them; a clash later is very unlikely). */
+  private static List<InetSocketAddress> freeUdpPorts(int n) throws IOException {
+    List<DatagramSocket> sockets = new ArrayList<>();
+    List<InetSocketAddress> out = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        sockets.add(s);
+        out.add((InetSocketAddress) s.getLocalSocketAddress());
+      }
+    } finally {
+      for (DatagramSocket s : sockets) {
+        s.close();
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,55 @@
+package io.gossipkit.transport.tcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Collects the lines the transport logs at WARNING or above (through {@code System.Logger}, which
+ * the JDK routes to java.util.logging when no other backend is installed).
+ */
+final class LogCapture extends Handler implements AutoCloseable {
+  private final Logger logger = Logger.getLogger("io.gossipkit.transport.tcp");
+  private final List<String> lines = new ArrayList<>();
+
+  LogCapture() {
+    setLevel(Level.WARNING);
+    logger.addHandler(this);
+  }
+
+  @Override
+  public synchronized void publish(LogRecord r) {
+    if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+      lines.add(r.getMessage());
+    }
+  }
+
+  synchronized List<String> lines() {
+    return new ArrayList<>(lines);
+  }
+
+  /** Whether some line contains every one of {@code parts}. */
+  synchronized boolean has(String... parts) {
+    for (String line : lines) {
+      boolean all = true;
+      for (String p : parts) {
+        all &= line.contains(p);
+      }
+      if (all) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void close() {
+    logger.removeHandler(this);
+  }
+}

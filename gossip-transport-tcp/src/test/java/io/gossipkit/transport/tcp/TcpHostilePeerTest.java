@@ -1,0 +1,249 @@
+package io.gossipkit.transport.tcp;
+
+import static io.gossipkit.transport.tcp.TcpFixtures.await;
+import static io.gossipkit.transport.tcp.TcpFixtures.handshake;
+import static io.gossipkit.transport.tcp.TcpFixtures.loopback;
+import static io.gossipkit.transport.tcp.TcpFixtures.metric;
+import static io.gossipkit.transport.tcp.TcpFixtures.testConfig;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.crypto.handshake.HandshakeConfig;
+import io.gossipkit.crypto.handshake.HandshakeFailure;
+import io.gossipkit.crypto.handshake.SecureChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A node under attack by peers on real sockets: each attack is closed, counted and logged, and
+ * afterwards the node still serves a good peer.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpHostilePeerTest {
+  private final List<TcpTransport> nodes = new ArrayList<>();
+  private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
+  private LogCapture logs;
+
+  @BeforeEach
+  void captureLogs() {
+    logs = new LogCapture();
+  }
+
+  @AfterEach
+  void closeAll() {
+    nodes.forEach(TcpTransport::close);
+    logs.close();
+  }
+
+  /** The node under attack; its receiver fills {@link #inbox}. */
+  private TcpTransport victim(TcpTransport.Builder b) throws Exception {
+    TcpTransport t = b.build();
+    nodes.add(t);
+    t.start((from, bytes) -> inbox.add(bytes));
+    return t;
+  }
+
+  private TcpTransport peer(TcpTransport.Builder b) throws Exception {
+    TcpTransport t = b.build();
+    nodes.add(t);
+    t.start((from, bytes) -> { });
+    return t;
+  }
+
+  /** A fresh, well-configured peer sends to {@code victim}, and it arrives. */
+  private void assertServesAGoodPeer(TcpTransport victim) throws Exception {
+    inbox.clear();
+    TcpTransport good = peer(testConfig());
+    byte[] hello = TcpFixtures.utf8("still serving");
+    assertTrue(good.send(victim.localAddress(), hello));
+    byte[] got = inbox.poll(10, TimeUnit.SECONDS);
+    assertNotNull(got, "the node no longer serves a good peer: " + victim.metrics());
+    assertArrayEquals(hello, got);
+  }
+
+  @Test
+  void slowLorisIsClosedAfterTheHandshakeTimeoutCountedAndLogged() throws Exception {
+    TcpTransport node = victim(testConfig().handshakeTimeout(Duration.ofMillis(400)));
+    try (RawPeer loris = RawPeer.connect(node.boundAddress())) {
+      loris.writeBytes(new byte[] {0, 0, 0, 69, 1, 1}); // a length and 2 bytes of an INIT, then nothing
+      long start = System.nanoTime();
+      assertTrue(loris.closedByPeerWithin(10_000), "the slow peer was never closed");
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMillis >= 300, "closed after " + tookMillis + " ms, before the timeout");
+    }
+    assertTrue(await(() -> metric(node, "closed.handshake_timeout") == 1, 5_000), node.metrics().toString());
+    assertTrue(logs.has("handshake_timeout", "6 bytes received"), logs.lines().toString());
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void hugeLengthFieldBeforeTheHandshakeIsClosedAtOnceWithoutReadingTheBody() throws Exception {
+    // A long handshake timeout, so a close within it can only be the length check's doing.
+    TcpTransport node = victim(testConfig().handshakeTimeout(Duration.ofSeconds(30)));
+    try (RawPeer attacker = RawPeer.connect(node.boundAddress())) {
+      attacker.writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 1, 2, 3});
+      assertTrue(attacker.closedByPeerWithin(5_000), "a 4 GiB length field did not close the connection");
+    }
+    assertTrue(await(() -> metric(node, "closed.frame_too_large") == 1, 5_000), node.metrics().toString());
+    assertTrue(logs.has("frame_too_large", "4294967280", "over the limit of 512 bytes"),
+        logs.lines().toString());
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void lengthFieldOverTheFrameLimitAfterTheHandshakeIsClosed() throws Exception {
+    TcpTransport node = victim(testConfig().maxFrameBytes(64 << 10));
+    try (RawPeer peer = RawPeer.connect(node.boundAddress())) {
+      peer.join(handshake(TcpFixtures.PSK).build(), loopback(1));
+      int tooLong = (64 << 10) + SecureChannel.OVERHEAD_BYTES + 1;
+      peer.writeBytes(new byte[] {0, (byte) (tooLong >>> 16), (byte) (tooLong >>> 8), (byte) tooLong});
+      assertTrue(peer.closedByPeerWithin(5_000));
+    }
+    assertTrue(await(() -> metric(node, "closed.frame_too_large") == 1, 5_000), node.metrics().toString());
+    assertTrue(logs.has("frame_too_large", String.valueOf((64 << 10) + 25)), logs.lines().toString());
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void handshakeUnderAnotherKeyIsRejectedClosedCountedAndLogged() throws Exception {
+    HandshakeConfig nodeConfig = handshake(TcpFixtures.PSK).build();
+    TcpTransport node = victim(testConfig().handshake(nodeConfig));
+    TcpTransport intruder = peer(testConfig().handshake(handshake(TcpFixtures.OTHER_PSK).build()));
+    assertTrue(intruder.send(node.localAddress(), TcpFixtures.utf8("let me in")), "queued");
+    assertTrue(await(() -> metric(node, "closed.handshake_failed") == 1, 5_000), node.metrics().toString());
+    assertEquals(1L, nodeConfig.metrics().failures(HandshakeFailure.AUTHENTICATION_FAILED));
+    assertTrue(logs.has("handshake_failed", "AUTHENTICATION_FAILED", "inbound from"),
+        logs.lines().toString());
+    assertTrue(await(() -> metric(intruder, "dropped.connection_closed") == 1, 5_000),
+        "the intruder's queued frame must be counted as lost: " + intruder.metrics());
+    assertNull(inbox.poll(100, TimeUnit.MILLISECONDS), "a frame under the wrong key was delivered");
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void tamperedFrameAfterTheHandshakeClosesTheConnection() throws Exception {
+    TcpTransport node = victim(testConfig());
+    try (RawPeer peer = RawPeer.connect(node.boundAddress())) {
+      SecureChannel ch = peer.join(handshake(TcpFixtures.PSK).build(), loopback(1));
+      byte[] frame = ch.seal(TcpFixtures.utf8("genuine"));
+      frame[frame.length - 1] ^= 1;
+      peer.writeFrame(frame);
+      assertTrue(peer.closedByPeerWithin(5_000));
+    }
+    assertTrue(await(() -> metric(node, "closed.auth") == 1, 5_000), node.metrics().toString());
+    assertTrue(logs.has("auth", "AUTHENTICATION_FAILED"), logs.lines().toString());
+    assertNull(inbox.poll(50, TimeUnit.MILLISECONDS));
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void malformedHelloIsClosedAsMalformed() throws Exception {
+    TcpTransport node = victim(testConfig());
+    try (RawPeer peer = RawPeer.connect(node.boundAddress())) {
+      peer.handshake(handshake(TcpFixtures.PSK).build());
+      peer.writeSealed(new byte[] {1, 4, 127, 0, 0, 1, 0, 0}); // port 0: cannot be dialled
+      assertTrue(peer.closedByPeerWithin(5_000));
+    }
+    assertTrue(await(() -> metric(node, "closed.malformed") == 1, 5_000), node.metrics().toString());
+    assertTrue(logs.has("malformed", "cannot be dialled"), logs.lines().toString());
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void halfOpenPeerCannotMakeTheNodeBufferWithoutBound() throws Exception {
+    int limit = 256 << 10;
+    int frame = 64 << 10;
+    TcpTransport node = victim(testConfig().outboundBufferBytes(limit));
+    InetSocketAddress claimed = loopback(1);
+    try (RawPeer sleeper = RawPeer.connect(node.boundAddress(), 4096)) {
+      sleeper.join(handshake(TcpFixtures.PSK).build(), claimed);
+      // The node learns the claimed address from the hello; wait until it has taken it.
+      assertTrue(await(() -> metric(node, "connections.established") == 1, 5_000));
+      byte[] chunk = new byte[frame];
+      boolean refused = false;
+      long maxBuffered = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      // The kernel's socket buffers absorb a few MiB first; 4,000 frames (250 MiB) is far beyond.
+      for (int i = 0; i < 4_000 && !refused && System.nanoTime() < deadline; i++) {
+        refused = !node.send(claimed, chunk);
+        maxBuffered = Math.max(maxBuffered, metric(node, "buffered.bytes"));
+        if (i % 16 == 15) {
+          Thread.sleep(2);
+        }
+      }
+      assertTrue(refused, "send never returned false to a peer that does not read: " + node.metrics());
+      assertTrue(metric(node, "buffered.bytes") >= limit, "refused below the limit: " + node.metrics());
+      assertTrue(metric(node, "dropped.queue_full") >= 1);
+      assertEquals(0L, metric(node, "connections.outbound"), "sends must reuse the inbound connection");
+      long bound = limit + frame + SecureChannel.OVERHEAD_BYTES + FrameDecoder.LENGTH_BYTES;
+      assertTrue(maxBuffered <= bound, "buffered " + maxBuffered + " bytes, bound " + bound);
+      assertTrue(metric(node, "buffered.bytes") <= bound);
+      assertTrue(logs.has("refused", "not read"), logs.lines().toString());
+    }
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void framesQueuedForAPeerThatNeverAnswersTheHandshakeAreBoundedThenDropped() throws Exception {
+    int limit = 16 << 10;
+    TcpTransport node = victim(testConfig().outboundBufferBytes(limit)
+        .handshakeTimeout(Duration.ofMillis(500)));
+    try (ServerSocket mute = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      InetSocketAddress to = loopback(mute.getLocalPort());
+      int accepted = 0;
+      boolean refused = false;
+      for (int i = 0; i < 100 && !refused; i++) {
+        if (node.send(to, new byte[1024])) {
+          accepted++;
+        } else {
+          refused = true;
+        }
+      }
+      assertTrue(refused, "the queue took 100 KiB with a 16 KiB limit");
+      assertEquals(1L, metric(node, "dropped.queue_full"));
+      assertTrue(accepted <= limit / 1024 + 1, accepted + " frames queued");
+      try (Socket accepted1 = mute.accept()) {
+        int queued = accepted;
+        assertTrue(await(() -> metric(node, "closed.handshake_timeout") == 1, 5_000), node.metrics().toString());
+        assertTrue(await(() -> metric(node, "dropped.connection_closed") == queued, 5_000),
+            node.metrics().toString());
+        assertTrue(logs.has("handshake_timeout", "outbound to"), logs.lines().toString());
+      }
+    }
+    assertEquals(0L, metric(node, "buffered.bytes"));
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
+  void inboundConnectionCapIsEnforcedAndFreedSlotsServeAgain() throws Exception {
+    TcpTransport node = victim(testConfig().maxInboundConnections(2));
+    try (RawPeer one = RawPeer.connect(node.boundAddress());
+        RawPeer two = RawPeer.connect(node.boundAddress())) {
+      assertTrue(await(() -> metric(node, "connections.open") == 2, 5_000));
+      try (RawPeer three = RawPeer.connect(node.boundAddress())) {
+        assertTrue(three.closedByPeerWithin(5_000), "a third connection was kept open");
+      }
+      assertEquals(1L, metric(node, "closed.inbound_limit"));
+      assertTrue(logs.has("inbound_limit", "2 accepted connections"), logs.lines().toString());
+      assertFalse(one.closedByPeerWithin(50), "a connection within the cap was closed");
+    }
+    assertTrue(await(() -> metric(node, "connections.open") == 0, 5_000), node.metrics().toString());
+    assertServesAGoodPeer(node);
+  }
+}

@@ -1,0 +1,313 @@
+package io.gossipkit.transport.tcp;
+
+import static io.gossipkit.transport.tcp.TcpFixtures.await;
+import static io.gossipkit.transport.tcp.TcpFixtures.handshake;
+import static io.gossipkit.transport.tcp.TcpFixtures.loopback;
+import static io.gossipkit.transport.tcp.TcpFixtures.metric;
+import static io.gossipkit.transport.tcp.TcpFixtures.newNode;
+import static io.gossipkit.transport.tcp.TcpFixtures.testConfig;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.api.Clock;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.crypto.handshake.Ed25519Keys;
+import io.gossipkit.crypto.handshake.HandshakeConfig;
+import io.gossipkit.crypto.handshake.HandshakeFailure;
+import io.gossipkit.crypto.handshake.KeyDirectory;
+import io.gossipkit.crypto.handshake.RekeyPolicy;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Stream behaviour of {@link TcpTransport} between real nodes on 127.0.0.1. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpTransportTest {
+  private record Got(InetSocketAddress from, byte[] bytes) {}
+
+  private final List<TcpTransport> nodes = new ArrayList<>();
+
+  @AfterEach
+  void closeNodes() {
+    nodes.forEach(TcpTransport::close);
+  }
+
+  private TcpTransport node(TcpTransport.Builder b, BlockingQueue<Got> inbox) throws Exception {
+    TcpTransport t = b.build();
+    nodes.add(t);
+    t.start((from, bytes) -> inbox.add(new Got(from, bytes)));
+    return t;
+  }
+
+  private static Got poll(BlockingQueue<Got> q) throws InterruptedException {
+    return q.poll(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends {@code p} from {@code from} to {@code to}; asserts it arrives intact in {@code inbox}. */
+  private static Got deliver(TcpTransport from, InetSocketAddress to, BlockingQueue<Got> inbox,
+      byte[] p) throws InterruptedException {
+    assertTrue(from.send(to, p), "send refused: " + from.metrics());
+    Got got = poll(inbox);
+    assertNotNull(got, "a frame of " + p.length + " bytes to " + to + " did not arrive");
+    assertArrayEquals(p, got.bytes(), "the frame arrived changed");
+    return got;
+  }
+
+  /** Sends, retrying while the connection's buffer is full, for at most 10 s. */
+  private static void sendPatiently(TcpTransport t, InetSocketAddress to, byte[] p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!t.send(to, p)) {
+      assertTrue(System.nanoTime() < deadline, "send kept being refused for 10 s: " + t.metrics());
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void carriesA4MiBFrameEachWayOverOneConnection() throws Exception {
+    BlockingQueue<Got> inboxA = new LinkedBlockingQueue<>();
+    BlockingQueue<Got> inboxB = new LinkedBlockingQueue<>();
+    TcpTransport a = node(testConfig(), inboxA);
+    TcpTransport b = node(testConfig(), inboxB);
+    byte[] big = new byte[4 << 20];
+    new Random(4).nextBytes(big);
+
+    Got atB = deliver(a, b.localAddress(), inboxB, big);
+    assertEquals(a.localAddress(), atB.from(), "b must see a's advertised address");
+
+    byte[] reply = new byte[4 << 20];
+    new Random(5).nextBytes(reply);
+    Got atA = deliver(b, atB.from(), inboxA, reply);
+    assertEquals(b.localAddress(), atA.from());
+
+    assertEquals(1L, metric(a, "connections.outbound"));
+    assertEquals(0L, metric(b, "connections.outbound"), "b must reply over a's connection");
+    assertEquals(1L, metric(b, "connections.inbound"));
+    assertEquals(4L << 20, metric(b, "bytes.in"));
+    assertTrue(metric(b, "wire.bytes.in") > metric(b, "bytes.in"), "wire counts seal and framing");
+  }
+
+  @Test
+  void deliversTenThousandFramesInOrderAcrossManyRekeys() throws Exception {
+    // A rekey every 100 frames (or 64 KiB): 10,000 frames cross at least 100 ratchet turns.
+    RekeyPolicy often = RekeyPolicy.of(64 << 10, 100);
+    BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
+    TcpTransport a = node(testConfig().handshake(handshake(TcpFixtures.PSK).rekeyPolicy(often).build()),
+        new LinkedBlockingQueue<>());
+    List<Integer> order = new ArrayList<>();
+    AtomicInteger corrupt = new AtomicInteger();
+    TcpTransport b = testConfig().handshake(handshake(TcpFixtures.PSK).rekeyPolicy(often).build()).build();
+    nodes.add(b);
+    b.start((from, bytes) -> {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      int i = buf.getInt();
+      for (int k = 4; k < bytes.length; k++) {
+        if (bytes[k] != (byte) (i * 31 + k)) {
+          corrupt.incrementAndGet();
+          break;
+        }
+      }
+      synchronized (order) {
+        order.add(i);
+      }
+    });
+    Random random = new Random(10);
+    int count = 10_000;
+    for (int i = 0; i < count; i++) {
+      byte[] p = new byte[4 + random.nextInt(2_000)];
+      ByteBuffer.wrap(p).putInt(i);
+      for (int k = 4; k < p.length; k++) {
+        p[k] = (byte) (i * 31 + k);
+      }
+      sendPatiently(a, b.localAddress(), p);
+    }
+    assertTrue(await(() -> {
+      synchronized (order) {
+        return order.size() >= count;
+      }
+    }, 20_000), "only " + order.size() + " of " + count + " frames arrived: " + b.metrics());
+    assertEquals(0, corrupt.get());
+    synchronized (order) {
+      for (int i = 0; i < count; i++) {
+        assertEquals(i, order.get(i), "frame " + i + " out of order");
+      }
+    }
+    assertEquals(0L, metric(b, "closed.auth"));
+  }
+
+  @Test
+  void theReceiverReportsTheAdvertisedAddressAndRepliesReachItOverTheSameConnection()
+      throws Exception {
+    BlockingQueue<Got> inboxA = new LinkedBlockingQueue<>();
+    BlockingQueue<Got> inboxB = new LinkedBlockingQueue<>();
+    // Nothing listens at a's advertised address: a reply can only come back over a's connection.
+    InetSocketAddress advertised;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      advertised = loopback(s.getLocalPort());
+    }
+    TcpTransport a = node(testConfig().advertise(advertised), inboxA);
+    TcpTransport b = node(testConfig(), inboxB);
+    assertEquals(advertised, a.localAddress());
+    assertEquals(advertised, deliver(a, b.localAddress(), inboxB, new byte[] {1}).from());
+    // The reply to the advertised address must come back over a's connection.
+    deliver(b, advertised, inboxA, new byte[] {2});
+    assertEquals(0L, metric(b, "connections.outbound"));
+  }
+
+  @Test
+  void closesIdleConnectionsAndDialsAgainOnTheNextSend() throws Exception {
+    BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
+    TcpTransport a = node(testConfig().idleTimeout(Duration.ofMillis(300)), new LinkedBlockingQueue<>());
+    TcpTransport b = node(testConfig(), inbox);
+    deliver(a, b.localAddress(), inbox, new byte[] {1});
+    assertTrue(await(() -> metric(a, "closed.idle") == 1 && metric(a, "connections.open") == 0, 5_000),
+        "the idle connection was not closed: " + a.metrics());
+    assertTrue(await(() -> metric(b, "connections.open") == 0, 5_000), "b kept its end open");
+    deliver(a, b.localAddress(), inbox, new byte[] {2});
+    assertEquals(2L, metric(a, "connections.outbound"));
+  }
+
+  @Test
+  void queuesFramesWhileConnectingAndDeliversThemInOrder() throws Exception {
+    List<Integer> got = new ArrayList<>();
+    TcpTransport a = node(testConfig(), new LinkedBlockingQueue<>());
+    TcpTransport b = testConfig().build();
+    nodes.add(b);
+    b.start((from, bytes) -> {
+      synchronized (got) {
+        got.add((int) bytes[0]);
+      }
+    });
+    // All 50 are sent before the handshake can have finished: they wait in the queue.
+    for (int i = 0; i < 50; i++) {
+      assertTrue(a.send(b.localAddress(), new byte[] {(byte) i}));
+    }
+    assertTrue(await(() -> {
+      synchronized (got) {
+        return got.size() == 50;
+      }
+    }, 10_000));
+    synchronized (got) {
+      for (int i = 0; i < 50; i++) {
+        assertEquals(i, got.get(i));
+      }
+    }
+    assertEquals(1L, metric(a, "connections.outbound"));
+  }
+
+  @Test
+  void countsFramesLostWhenTheDialFails() throws Exception {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      deadPort = s.getLocalPort();
+    }
+    TcpTransport a = node(testConfig(), new LinkedBlockingQueue<>());
+    assertTrue(a.send(loopback(deadPort), new byte[] {1}), "queued while dialling");
+    assertTrue(await(() -> metric(a, "closed.connect_failed") == 1, 10_000), a.metrics().toString());
+    assertTrue(await(() -> metric(a, "dropped.connection_closed") == 1, 5_000), a.metrics().toString());
+    assertEquals(0L, metric(a, "connections.open"));
+  }
+
+  @Test
+  void ed25519IdentitiesAuthenticateAndAnUnknownNodeIsRefused() throws Exception {
+    SecureRandom random = new SecureRandom();
+    byte[] privA = Ed25519Keys.generatePrivateKey(random);
+    byte[] privB = Ed25519Keys.generatePrivateKey(random);
+    byte[] privStranger = Ed25519Keys.generatePrivateKey(random);
+    KeyDirectory directory = KeyDirectory.of(Map.of(
+        NodeId.of("ed-a"), Ed25519Keys.publicKey(privA),
+        NodeId.of("ed-b"), Ed25519Keys.publicKey(privB)));
+    BlockingQueue<Got> inboxB = new LinkedBlockingQueue<>();
+    TcpTransport a = node(testConfig().handshake(identity("ed-a", privA, directory)),
+        new LinkedBlockingQueue<>());
+    HandshakeConfig bConfig = identity("ed-b", privB, directory);
+    TcpTransport b = node(testConfig().handshake(bConfig), inboxB);
+    TcpTransport stranger = node(testConfig().handshake(identity("ed-x", privStranger, directory)),
+        new LinkedBlockingQueue<>());
+
+    deliver(a, b.localAddress(), inboxB, new byte[] {7});
+
+    assertTrue(stranger.send(b.localAddress(), new byte[] {8}), "queued while the handshake runs");
+    assertTrue(await(() -> metric(b, "closed.handshake_failed") == 1, 5_000), b.metrics().toString());
+    assertEquals(1L, bConfig.metrics().failures(HandshakeFailure.UNKNOWN_PEER));
+    assertNull(inboxB.poll(100, TimeUnit.MILLISECONDS), "the stranger's frame was delivered");
+  }
+
+  private static HandshakeConfig identity(String node, byte[] privateKey, KeyDirectory dir) {
+    return HandshakeConfig.builder().clusterLabel(TcpFixtures.LABEL).localNode(NodeId.of(node))
+        .identity(privateKey, dir).clock(Clock.system())
+        .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES).build();
+  }
+
+  @Test
+  void sendRefusesWithoutThrowing() throws Exception {
+    TcpTransport t = testConfig().maxFrameBytes(1_000).build();
+    nodes.add(t);
+    assertFalse(t.send(loopback(9), new byte[1]), "not started yet");
+    t.start((f, p) -> { });
+    assertFalse(t.send(loopback(9), new byte[1_001]));
+    assertFalse(t.send(InetSocketAddress.createUnresolved("nowhere", 1), new byte[1]));
+    t.close();
+    assertFalse(t.send(loopback(9), new byte[1]));
+    assertEquals(1L, metric(t, "dropped.too_large"));
+    assertEquals(3L, metric(t, "dropped.send_failed"));
+    assertThrows(IllegalStateException.class, () -> t.start((f, p) -> { }));
+  }
+
+  @Test
+  void builderChecksItsArgumentsAndCrossFieldRules() {
+    assertThrows(IllegalStateException.class, () -> TcpTransport.builder().bind(loopback(0)).build());
+    assertThrows(IllegalStateException.class,
+        () -> TcpTransport.builder().handshake(handshake(TcpFixtures.PSK).build()).build());
+    IllegalStateException wildcard = assertThrows(IllegalStateException.class,
+        () -> testConfig().bind(new InetSocketAddress("0.0.0.0", 0)).build());
+    assertTrue(wildcard.getMessage().startsWith("advertise is required"), wildcard.getMessage());
+    HandshakeConfig small = handshake(TcpFixtures.PSK).maxFrameBytes(1 << 20).build();
+    IllegalStateException frames = assertThrows(IllegalStateException.class,
+        () -> TcpTransport.builder().bind(loopback(0)).handshake(small).build());
+    assertEquals("the handshake config's maxFrameBytes is 1048576 but the transport's maxFrameBytes"
+        + " is 8388608: set HandshakeConfig.builder().maxFrameBytes(8388608) or lower"
+        + " TcpTransport.builder().maxFrameBytes", frames.getMessage());
+    TcpTransport.builder().bind(loopback(0)).handshake(small).maxFrameBytes(1 << 20).build().close();
+    IllegalArgumentException max = assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().maxFrameBytes((16 << 20) + 1));
+    assertEquals("maxFrameBytes must be between 1 and 16777216, was 16777217", max.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TcpTransport.builder().maxFrameBytes(0));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().handshakeTimeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().idleTimeout(Duration.ofMillis(-1)));
+    assertThrows(IllegalArgumentException.class, () -> TcpTransport.builder().maxInboundConnections(0));
+    assertThrows(IllegalArgumentException.class, () -> TcpTransport.builder().outboundBufferBytes(1023));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().advertise(new InetSocketAddress("0.0.0.0", 7)));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().bind(InetSocketAddress.createUnresolved("x", 1)));
+  }
+
+  @Test
+  void bindFailureIsAnIoException() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      TcpTransport t = newNode(b -> b.bind(loopback(taken.getLocalPort())));
+      nodes.add(t);
+      assertThrows(java.io.IOException.class, () -> t.start((f, p) -> { }));
+    }
+  }
+}

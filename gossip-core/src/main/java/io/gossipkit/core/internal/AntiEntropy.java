@@ -93,15 +93,13 @@ public final class AntiEntropy implements DisseminationStrategy {
   }
 
   private static boolean isReturning(GossipContext ctx, VersionedStore store) {
-    return store.syncState().isReturning(ctx.now(), ctx.config().tombstoneTtl().toMillis());
+    return store.isReturning(ctx.now(), ctx.config().tombstoneTtl().toMillis());
   }
 
   /** Notes that a peer was heard from, for the tombstone rule (see {@link SyncState}). */
   private static void contact(GossipContext ctx) {
     if (ctx.store() instanceof VersionedStore) {
-      ((VersionedStore) ctx.store())
-          .syncState()
-          .contact(ctx.now(), ctx.config().tombstoneTtl().toMillis());
+      ((VersionedStore) ctx.store()).contact(ctx.now(), ctx.config().tombstoneTtl().toMillis());
     }
   }
 
@@ -136,7 +134,7 @@ public final class AntiEntropy implements DisseminationStrategy {
     Digest theirs = sync.digest();
     if (theirs.rootHash() == store.rootHash()) {
       if (store instanceof VersionedStore) {
-        ((VersionedStore) store).syncState().agreed();
+        ((VersionedStore) store).agreed();
       }
       return;
     }

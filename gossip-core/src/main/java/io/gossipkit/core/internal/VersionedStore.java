@@ -32,6 +32,12 @@ public final class VersionedStore implements ReplicaStore {
   private long rootHash;
   private int tombstones;
   private SyncState sync;
+  /**
+   * Second (plus one, so that 0 means never) of the last anti-entropy message from a peer. An
+   * int, compared with wrap-around arithmetic: it fits beside the other fields without growing
+   * the object, which a simulation of a million replicas would feel.
+   */
+  private int lastContactSecond;
 
   /** What {@link #apply} returns when the replica kept what it had: compared by identity. */
   public static final Entry UNCHANGED =
@@ -122,6 +128,41 @@ public final class VersionedStore implements ReplicaStore {
     RangeIndex index = sync != null ? sync.index() : null;
     if (index != null) {
       index.removed(e);
+    }
+  }
+
+  private static int second(long millis) {
+    return (int) Math.floorDiv(millis, 1000L) + 1;
+  }
+
+  private boolean silentTooLong(long now, long ttlMillis) {
+    return lastContactSecond != 0 && (long) (second(now) - lastContactSecond) * 1000 > ttlMillis;
+  }
+
+  /**
+   * Records an anti-entropy message from a peer at {@code now}; after a silence longer than the
+   * TTL, the replica is returning for one more TTL (see {@link SyncState}).
+   */
+  public void contact(long now, long ttlMillis) {
+    if (silentTooLong(now, ttlMillis)) {
+      syncState().returningUntil(now + ttlMillis);
+    }
+    lastContactSecond = second(now);
+  }
+
+  /**
+   * True if this replica is returning at {@code now}: silent for longer than the TTL (it knows
+   * before it sends), or within a TTL of hearing from a peer after such a silence, and not found
+   * equal to a peer since. Time is counted in whole seconds.
+   */
+  public boolean isReturning(long now, long ttlMillis) {
+    return silentTooLong(now, ttlMillis) || (sync != null && sync.returningAt(now));
+  }
+
+  /** An exchange found this replica equal to a peer's: it is no longer returning. */
+  public void agreed() {
+    if (sync != null) {
+      sync.agreed();
     }
   }
 

@@ -146,7 +146,7 @@ public final class RangeSync {
       this.peerWatermark = peerWatermark;
       long ttl = ctx.config().tombstoneTtl().toMillis();
       long now = ctx.now();
-      this.returning = store.syncState().isReturning(now, ttl);
+      this.returning = store.isReturning(now, ttl);
       this.horizon = now - ttl;
       this.budget = ctx.messageBudget();
       this.maxList = ctx.config().maxEntriesPerMessage();
@@ -178,7 +178,7 @@ public final class RangeSync {
         }
         if (myHash == theirHash && myCount == theirCount) {
           if (e.level() == 0) {
-            store.syncState().agreed();
+            store.agreed();
           }
           continue;
         }

@@ -2,8 +2,9 @@ package io.gossipkit.core.internal.sync;
 
 /**
  * Internal: may change at any time. What one replica remembers for range sync and the tombstone
- * rule: its key-hash index, when it last heard from a peer, until when it counts as returning, and
- * its tombstone watermark.
+ * rule, made on first need: its key-hash index, until when it counts as returning, and its
+ * tombstone watermark. (When it last heard from a peer is a field of the store itself: every
+ * replica that takes part in anti-entropy needs it, and there it costs no extra object.)
  *
  * <p>A replica that heard from no peer for longer than the tombstone TTL is <em>returning</em>:
  * its peers may have collected tombstones it never saw. From the moment it hears from a peer
@@ -12,29 +13,23 @@ package io.gossipkit.core.internal.sync;
  * and whose watermark covers it (see docs/anti-entropy.md, "Tombstones").
  */
 public final class SyncState {
-  private static final long NEVER = Long.MIN_VALUE;
-
   RangeIndex index;
-  private long lastContact = NEVER;
-  private long returningUntil = NEVER;
+  private long returningUntil = Long.MIN_VALUE;
   private long collectedUpTo;
 
-  /** True if this replica is returning at {@code now} (see the class comment). */
-  public boolean isReturning(long now, long ttlMillis) {
-    return (lastContact != NEVER && now - lastContact > ttlMillis) || now < returningUntil;
+  /** True if a return that began earlier still lasts at {@code now}. */
+  public boolean returningAt(long now) {
+    return now < returningUntil;
   }
 
-  /** Records an anti-entropy message from a peer at {@code now}. */
-  public void contact(long now, long ttlMillis) {
-    if (lastContact != NEVER && now - lastContact > ttlMillis) {
-      returningUntil = now + ttlMillis;
-    }
-    lastContact = now;
+  /** The replica heard from a peer after a silence longer than the TTL: returning until then. */
+  public void returningUntil(long millis) {
+    returningUntil = millis;
   }
 
   /** An exchange found this replica equal to a peer's: it is no longer returning. */
   public void agreed() {
-    returningUntil = NEVER;
+    returningUntil = Long.MIN_VALUE;
   }
 
   /** Highest version time (ms) of any tombstone this replica collected; 0 if none. */

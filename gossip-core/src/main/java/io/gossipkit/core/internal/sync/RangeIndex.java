@@ -187,19 +187,6 @@ public final class RangeIndex {
     }
   }
 
-  /** Entries under the node at {@code level} (0 to 16) with {@code prefix}. */
-  public int count(int level, long prefix) {
-    if (level <= depth) {
-      return counts[level][(int) prefix];
-    }
-    int n = 0;
-    Cursor c = cursor(KeyHash.start(level, prefix), KeyHash.last(level, prefix));
-    while (c.next()) {
-      n++;
-    }
-    return n;
-  }
-
   /** Walks the keys with hash in {@code [from, to]} (unsigned, inclusive) in (hash, key) order. */
   public Cursor cursor(long from, long to) {
     return new Cursor(from, to);

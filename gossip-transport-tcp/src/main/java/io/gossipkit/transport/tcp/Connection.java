@@ -122,7 +122,8 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     ch.closeFuture().addListener(f -> cleanUp());
     ch.pipeline()
         .addLast("frames", new FrameDecoder(this))
-        .addLast("idle", new IdleStateHandler(0, 0, transport.idleTimeoutMillis, TimeUnit.MILLISECONDS))
+        .addLast("idle",
+            new IdleStateHandler(0, 0, transport.idleTimeoutMillis, TimeUnit.MILLISECONDS))
         .addLast("connection", this);
   }
 
@@ -229,6 +230,11 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    if (closeReason.get() != null) {
+      // Closed (the transport is closing) while the dial was still under way.
+      ctx.close();
+      return;
+    }
     transport.counters.increment(inbound ? "connections.inbound" : "connections.outbound");
     handshake = inbound ? Handshake.responder(transport.handshakeConfig)
         : Handshake.initiator(transport.handshakeConfig);
@@ -338,6 +344,11 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
       advertised = Hello.decode(plain);
     } catch (ProtocolException e) {
       close(CloseReason.MALFORMED, "bad hello: " + e.getMessage());
+      return;
+    }
+    if (advertised.equals(transport.localAddress())) {
+      // Taking it would route this node's sends to itself through the peer.
+      close(CloseReason.MALFORMED, "hello claims this node's own address " + advertised);
       return;
     }
     peer = advertised;

@@ -33,12 +33,14 @@ import java.util.concurrent.TimeoutException;
  * server has read the last byte.
  *
  * <pre>{@code
- * RawTcpThroughput.Result raw = RawTcpThroughput.measure(256L << 20, 64 << 10, Duration.ofSeconds(60));
+ * RawTcpThroughput.Result raw =
+ *     RawTcpThroughput.measure(256L << 20, 64 << 10, Duration.ofSeconds(60));
  * System.out.println(raw.megabytesPerSecond() + " MB/s");   // MB = 10^6 bytes
  * }</pre>
  *
  * <p>From the command line (prints one JSON object):
- * {@code java -cp <classpath> io.gossipkit.transport.tcp.RawTcpThroughput [totalBytes] [chunkBytes]}.
+ * {@code java -cp <classpath> io.gossipkit.transport.tcp.RawTcpThroughput [totalBytes]
+ * [chunkBytes]}.
  */
 public final class RawTcpThroughput {
   /** One measurement: bytes moved and the nanoseconds it took. */

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A {@link Transport} over TCP: length-prefixed frames on Netty stream channels, each connection
@@ -100,6 +101,9 @@ public final class TcpTransport implements Transport {
 
   final Counters counters = new Counters(COUNTERS);
   private final LogLimiter logs = new LogLimiter(LOG, LOG_LINES_PER_MINUTE);
+  // Backpressure is routine for a bulk sender, not an attack: one line a minute is enough to show
+  // that a peer reads slowly.
+  private final LogLimiter backpressureLog = new LogLimiter(LOG, 1);
   /** One connection per peer address: the ones dialled, and accepted ones after their hello. */
   private final Map<InetSocketAddress, Connection> byPeer = new ConcurrentHashMap<>();
   /** Every open connection, registered or not, for close() and the gauges. */
@@ -172,7 +176,8 @@ public final class TcpTransport implements Transport {
         NettyIo.shutdown(g);
         receiver = null;
         Throwable cause = f.cause();
-        IOException e = new BindException("cannot bind tcp transport to " + bindAddress + ": " + cause);
+        IOException e =
+            new BindException("cannot bind tcp transport to " + bindAddress + ": " + cause);
         e.initCause(cause);
         throw e;
       }
@@ -182,7 +187,8 @@ public final class TcpTransport implements Transport {
               .group(g)
               .channel(NettyIo.socketChannel())
               .option(ChannelOption.TCP_NODELAY, true)
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                  (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
               .option(ChannelOption.WRITE_BUFFER_WATER_MARK, mark);
       server = f.channel();
       bound = (InetSocketAddress) server.localAddress();
@@ -204,7 +210,8 @@ public final class TcpTransport implements Transport {
    */
   @Override
   public boolean send(InetSocketAddress to, byte[] packet) {
-    if (packet == null || packet.length > maxFrameBytes) {
+    Objects.requireNonNull(packet, "packet");
+    if (packet.length > maxFrameBytes) {
       counters.increment("dropped.too_large");
       return false;
     }
@@ -225,7 +232,7 @@ public final class TcpTransport implements Transport {
           return true;
         case FULL:
           counters.increment("dropped.queue_full");
-          logs.log(Level.WARNING, "queue_full",
+          backpressureLog.log(Level.INFO, "queue_full", () ->
               "tcp send to " + to + " refused: the connection holds " + outboundBufferBytes
                   + " bytes or more that the peer has not read yet");
           return false;
@@ -244,7 +251,7 @@ public final class TcpTransport implements Transport {
     return maxFrameBytes;
   }
 
-  /** The advertised address if one was set, else the bound address (with its real port once started). */
+  /** The advertised address if one was set, else the bound address (its real port once started). */
   @Override
   public InetSocketAddress localAddress() {
     return advertised != null ? advertised : boundAddress();
@@ -325,7 +332,8 @@ public final class TcpTransport implements Transport {
       throw e;
     } catch (Throwable e) {
       counters.increment("dropped.receiver_error");
-      logs.log(Level.WARNING, "receiver_error", "receiver threw on a packet from " + from + ": " + e);
+      logs.log(Level.WARNING, "receiver_error",
+          () -> "receiver threw on a packet from " + from + ": " + e);
     }
   }
 
@@ -348,8 +356,8 @@ public final class TcpTransport implements Transport {
   }
 
   void logClosed(Connection c, CloseReason reason, String detail) {
-    String line = "tcp transport " + boundAddress() + " closed connection " + c.describe() + ": "
-        + reason.counter.substring("closed.".length()) + ": " + detail;
+    Supplier<String> line = () -> "tcp transport " + boundAddress() + " closed connection "
+        + c.describe() + ": " + reason.counter.substring("closed.".length()) + ": " + detail;
     if (reason.bad) {
       logs.log(Level.WARNING, reason.counter, line);
     } else {
@@ -367,7 +375,7 @@ public final class TcpTransport implements Transport {
     if (inboundOpen.incrementAndGet() > maxInboundConnections) {
       inboundOpen.decrementAndGet();
       counters.increment(CloseReason.INBOUND_LIMIT.counter);
-      logs.log(Level.WARNING, CloseReason.INBOUND_LIMIT.counter,
+      logs.log(Level.WARNING, CloseReason.INBOUND_LIMIT.counter, () ->
           "tcp transport " + boundAddress() + " refused connection inbound from "
               + ch.remoteAddress() + ": inbound_limit: " + maxInboundConnections
               + " accepted connections are open, the configured maximum");

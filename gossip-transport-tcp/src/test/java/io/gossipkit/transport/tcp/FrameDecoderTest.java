@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The length-prefix decoder in an {@link EmbeddedChannel}: limits, splits, and its phase switch. */
+/** The length-prefix decoder in an {@link EmbeddedChannel}: limits, splits, phase switches. */
 class FrameDecoderTest {
   /** Records what the decoder reports; the limit can change between frames, as phases do. */
   private static final class Recorder implements FrameDecoder.Listener {
@@ -98,7 +98,7 @@ class FrameDecoderTest {
   void readsTheLengthAsUnsignedSoTheLargestFieldIsRefusedNotNegative() {
     Recorder r = new Recorder(512);
     EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(r));
-    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
+    ch.writeInbound(Unpooled.buffer().writeInt(-1));
     assertEquals(0xffffffffL, r.tooLarge.get(0)[0]);
     assertFalse(ch.finish());
   }

@@ -8,22 +8,23 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Collects the lines the transport logs at WARNING or above (through {@code System.Logger}, which
- * the JDK routes to java.util.logging when no other backend is installed).
+ * Collects the lines the transport logs at INFO or above, each as {@code "LEVEL message"} (through
+ * {@code System.Logger}, which the JDK routes to java.util.logging when no other backend is
+ * installed).
  */
 final class LogCapture extends Handler implements AutoCloseable {
   private final Logger logger = Logger.getLogger("io.gossipkit.transport.tcp");
   private final List<String> lines = new ArrayList<>();
 
   LogCapture() {
-    setLevel(Level.WARNING);
+    setLevel(Level.INFO);
     logger.addHandler(this);
   }
 
   @Override
   public synchronized void publish(LogRecord r) {
-    if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-      lines.add(r.getMessage());
+    if (r.getLevel().intValue() >= Level.INFO.intValue()) {
+      lines.add(r.getLevel().getName() + " " + r.getMessage());
     }
   }
 
@@ -43,6 +44,14 @@ final class LogCapture extends Handler implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Asserts that some line contains every one of {@code parts}. */
+  void assertHas(String... parts) {
+    if (!has(parts)) {
+      throw new AssertionError("no log line has all of " + java.util.Arrays.toString(parts)
+          + "; lines: " + lines());
+    }
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The plain-TCP baseline moves exactly what it is asked to and reports it (no speed is asserted). */
+/** The plain-TCP baseline moves exactly what it is asked to and reports it; no speed asserted. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RawTcpThroughputTest {
   @Test

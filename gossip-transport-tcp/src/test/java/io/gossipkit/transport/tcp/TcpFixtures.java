@@ -66,6 +66,14 @@ final class TcpFixtures {
     return t.metrics().getOrDefault(name, 0L);
   }
 
+  /** Asserts that counter {@code name} of {@code t} reaches {@code value} within 10 s. */
+  static void awaitMetric(TcpTransport t, String name, long value) throws InterruptedException {
+    if (!await(() -> metric(t, name) == value, 10_000)) {
+      throw new AssertionError(name + " is " + metric(t, name) + ", expected " + value + ": "
+          + t.metrics());
+    }
+  }
+
   /** Polls {@code condition} every 5 ms for at most {@code millis}; true if it became true. */
   static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -1,6 +1,7 @@
 package io.gossipkit.transport.tcp;
 
 import static io.gossipkit.transport.tcp.TcpFixtures.await;
+import static io.gossipkit.transport.tcp.TcpFixtures.awaitMetric;
 import static io.gossipkit.transport.tcp.TcpFixtures.handshake;
 import static io.gossipkit.transport.tcp.TcpFixtures.loopback;
 import static io.gossipkit.transport.tcp.TcpFixtures.metric;
@@ -61,7 +62,7 @@ class TcpTransportTest {
     return q.poll(10, TimeUnit.SECONDS);
   }
 
-  /** Sends {@code p} from {@code from} to {@code to}; asserts it arrives intact in {@code inbox}. */
+  /** Sends {@code p} from {@code from} to {@code to}; asserts it arrives intact in {@code inbox}.*/
   private static Got deliver(TcpTransport from, InetSocketAddress to, BlockingQueue<Got> inbox,
       byte[] p) throws InterruptedException {
     assertTrue(from.send(to, p), "send refused: " + from.metrics());
@@ -72,7 +73,8 @@ class TcpTransportTest {
   }
 
   /** Sends, retrying while the connection's buffer is full, for at most 10 s. */
-  private static void sendPatiently(TcpTransport t, InetSocketAddress to, byte[] p) throws Exception {
+  private static void sendPatiently(TcpTransport t, InetSocketAddress to, byte[] p)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!t.send(to, p)) {
       assertTrue(System.nanoTime() < deadline, "send kept being refused for 10 s: " + t.metrics());
@@ -109,11 +111,12 @@ class TcpTransportTest {
     // A rekey every 100 frames (or 64 KiB): 10,000 frames cross at least 100 ratchet turns.
     RekeyPolicy often = RekeyPolicy.of(64 << 10, 100);
     BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
-    TcpTransport a = node(testConfig().handshake(handshake(TcpFixtures.PSK).rekeyPolicy(often).build()),
-        new LinkedBlockingQueue<>());
+    HandshakeConfig.Builder rekeying = handshake(TcpFixtures.PSK).rekeyPolicy(often);
+    TcpTransport a = node(testConfig().handshake(rekeying.build()), new LinkedBlockingQueue<>());
     List<Integer> order = new ArrayList<>();
     AtomicInteger corrupt = new AtomicInteger();
-    TcpTransport b = testConfig().handshake(handshake(TcpFixtures.PSK).rekeyPolicy(often).build()).build();
+    TcpTransport b = testConfig().handshake(
+        handshake(TcpFixtures.PSK).rekeyPolicy(often).build()).build();
     nodes.add(b);
     b.start((from, bytes) -> {
       ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -174,11 +177,12 @@ class TcpTransportTest {
   @Test
   void closesIdleConnectionsAndDialsAgainOnTheNextSend() throws Exception {
     BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
-    TcpTransport a = node(testConfig().idleTimeout(Duration.ofMillis(300)), new LinkedBlockingQueue<>());
+    TcpTransport a =
+        node(testConfig().idleTimeout(Duration.ofMillis(300)), new LinkedBlockingQueue<>());
     TcpTransport b = node(testConfig(), inbox);
     deliver(a, b.localAddress(), inbox, new byte[] {1});
-    assertTrue(await(() -> metric(a, "closed.idle") == 1 && metric(a, "connections.open") == 0, 5_000),
-        "the idle connection was not closed: " + a.metrics());
+    awaitMetric(a, "closed.idle", 1);
+    awaitMetric(a, "connections.open", 0);
     assertTrue(await(() -> metric(b, "connections.open") == 0, 5_000), "b kept its end open");
     deliver(a, b.localAddress(), inbox, new byte[] {2});
     assertEquals(2L, metric(a, "connections.outbound"));
@@ -220,9 +224,45 @@ class TcpTransportTest {
     }
     TcpTransport a = node(testConfig(), new LinkedBlockingQueue<>());
     assertTrue(a.send(loopback(deadPort), new byte[] {1}), "queued while dialling");
-    assertTrue(await(() -> metric(a, "closed.connect_failed") == 1, 10_000), a.metrics().toString());
-    assertTrue(await(() -> metric(a, "dropped.connection_closed") == 1, 5_000), a.metrics().toString());
+    awaitMetric(a, "closed.connect_failed", 1);
+    awaitMetric(a, "dropped.connection_closed", 1);
     assertEquals(0L, metric(a, "connections.open"));
+  }
+
+  @Test
+  void aDialThatHangsIsAbandonedAfterTheConnectTimeout() throws Exception {
+    // A listener that never accepts: once its accept queue is full, the kernel ignores further
+    // connection attempts, so a dial neither succeeds nor fails until the timeout.
+    try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      List<java.net.Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          java.net.Socket s = new java.net.Socket();
+          try {
+            s.connect(full.getLocalSocketAddress(), 200);
+            fillers.add(s);
+          } catch (java.io.IOException queueFull) {
+            s.close();
+            break;
+          }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(fillers.size() < 8,
+            "this kernel completes connections beyond a full accept queue");
+        TcpTransport a = node(testConfig().connectTimeout(Duration.ofMillis(300))
+            .handshakeTimeout(Duration.ofSeconds(30)), new LinkedBlockingQueue<>());
+        long start = System.nanoTime();
+        assertTrue(a.send(loopback(full.getLocalPort()), new byte[] {1}), "queued while dialling");
+        awaitMetric(a, "closed.connect_failed", 1);
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMillis >= 250, "gave up after " + tookMillis + " ms, before the timeout");
+        awaitMetric(a, "dropped.connection_closed", 1);
+        assertEquals(0L, metric(a, "connections.outbound"), "the dial never connected");
+      } finally {
+        for (java.net.Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
   }
 
   @Test
@@ -245,7 +285,7 @@ class TcpTransportTest {
     deliver(a, b.localAddress(), inboxB, new byte[] {7});
 
     assertTrue(stranger.send(b.localAddress(), new byte[] {8}), "queued while the handshake runs");
-    assertTrue(await(() -> metric(b, "closed.handshake_failed") == 1, 5_000), b.metrics().toString());
+    awaitMetric(b, "closed.handshake_failed", 1);
     assertEquals(1L, bConfig.metrics().failures(HandshakeFailure.UNKNOWN_PEER));
     assertNull(inboxB.poll(100, TimeUnit.MILLISECONDS), "the stranger's frame was delivered");
   }
@@ -273,7 +313,8 @@ class TcpTransportTest {
 
   @Test
   void builderChecksItsArgumentsAndCrossFieldRules() {
-    assertThrows(IllegalStateException.class, () -> TcpTransport.builder().bind(loopback(0)).build());
+    assertThrows(IllegalStateException.class,
+        () -> TcpTransport.builder().bind(loopback(0)).build());
     assertThrows(IllegalStateException.class,
         () -> TcpTransport.builder().handshake(handshake(TcpFixtures.PSK).build()).build());
     IllegalStateException wildcard = assertThrows(IllegalStateException.class,
@@ -285,7 +326,8 @@ class TcpTransportTest {
     assertEquals("the handshake config's maxFrameBytes is 1048576 but the transport's maxFrameBytes"
         + " is 8388608: set HandshakeConfig.builder().maxFrameBytes(8388608) or lower"
         + " TcpTransport.builder().maxFrameBytes", frames.getMessage());
-    TcpTransport.builder().bind(loopback(0)).handshake(small).maxFrameBytes(1 << 20).build().close();
+    TcpTransport.builder().bind(loopback(0)).handshake(small).maxFrameBytes(1 << 20).build()
+        .close();
     IllegalArgumentException max = assertThrows(IllegalArgumentException.class,
         () -> TcpTransport.builder().maxFrameBytes((16 << 20) + 1));
     assertEquals("maxFrameBytes must be between 1 and 16777216, was 16777217", max.getMessage());
@@ -294,8 +336,10 @@ class TcpTransportTest {
         () -> TcpTransport.builder().handshakeTimeout(Duration.ZERO));
     assertThrows(IllegalArgumentException.class,
         () -> TcpTransport.builder().idleTimeout(Duration.ofMillis(-1)));
-    assertThrows(IllegalArgumentException.class, () -> TcpTransport.builder().maxInboundConnections(0));
-    assertThrows(IllegalArgumentException.class, () -> TcpTransport.builder().outboundBufferBytes(1023));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().maxInboundConnections(0));
+    assertThrows(IllegalArgumentException.class,
+        () -> TcpTransport.builder().outboundBufferBytes(1023));
     assertThrows(IllegalArgumentException.class,
         () -> TcpTransport.builder().advertise(new InetSocketAddress("0.0.0.0", 7)));
     assertThrows(IllegalArgumentException.class,

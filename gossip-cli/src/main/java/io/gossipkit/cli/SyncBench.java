@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
  * sealed frames). Node A is loaded with {@code --keys} entries of {@code --value-bytes}; then,
  * in order: B, empty, syncs everything from A (full sync); A and B, identical, run one exchange;
  * {@code --diff} keys are rewritten, half on each side, and one exchange repairs them. Plain
- * loopback TCP is measured in the same run for comparison.
+ * loopback TCP, and the TCP transport alone (sealed frames, no engine), are measured in the same
+ * run for comparison.
  *
  * <p>Bytes are the TCP transports' {@code wire.bytes.out} of both nodes: everything on the
  * sockets, both directions, frame prefixes and seals included. Each exchange is started on
@@ -65,8 +66,8 @@ import picocli.CommandLine.Spec;
       "Loads --keys entries into node A, syncs them to an empty node B (full_sync_mb_per_s:"
           + " wire bytes per second), runs one exchange between the now identical replicas"
           + " (identical_bytes), rewrites --diff keys, half on each side, and repairs them with one"
-          + " exchange (diff_bytes); raw_tcp_mb_per_s is plain loopback TCP in the same run. Bytes"
-          + " are everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
+          + " exchange (diff_bytes); raw_tcp_mb_per_s is plain loopback TCP in the same run,"
+          + " encrypted_tcp_mb_per_s the TCP transport alone (sealed 1 MiB frames). Bytes are everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
       ""
     },
     footerHeading = "%nExamples:%n",
@@ -310,6 +311,8 @@ final class SyncBench implements Callable<Integer> {
           RawTcpThroughput.measure(Math.max(fullWire, 64L << 20), 64 << 10,
               Duration.ofSeconds(timeoutSeconds));
 
+      double sealedMbps = encryptedTcp(psk, Math.max(fullWire, 64L << 20), timeout);
+
       double fullMbps = fullWire * 1e3 / fullNanos;
       long payload = (long) keys * (key(keys - 1).length() + valueBytes);
       r.put("diff_bytes", diffBytes);
@@ -317,6 +320,8 @@ final class SyncBench implements Callable<Integer> {
       r.put("full_sync_mb_per_s", round(fullMbps));
       r.put("raw_tcp_mb_per_s", round(raw.megabytesPerSecond()));
       r.put("full_sync_vs_raw", round(fullMbps / raw.megabytesPerSecond()));
+      r.put("encrypted_tcp_mb_per_s", round(sealedMbps));
+      r.put("full_sync_vs_encrypted_tcp", round(fullMbps / sealedMbps));
       r.put("full_sync_seconds", round(fullNanos / 1e9));
       r.put("full_sync_wire_bytes", fullWire);
       r.put("full_sync_payload_mb_per_s", round(payload * 1e3 / fullNanos));
@@ -330,6 +335,52 @@ final class SyncBench implements Callable<Integer> {
       r.put("encryption", "tcp-session-aead");
     }
     return r;
+  }
+
+  /**
+   * The ceiling the sync runs under: {@link TcpTransport} alone, two fresh transports with the
+   * same key moving {@code total} bytes as 1 MiB frames (the sync's chunk size), every frame
+   * sealed and opened, no codec and no engine. Megabytes (10^6 bytes) of frames per second.
+   */
+  private static double encryptedTcp(byte[] psk, long total, long timeoutNanos) throws Exception {
+    AtomicLong got = new AtomicLong();
+    TcpTransport[] t = new TcpTransport[2];
+    try {
+      for (int i = 0; i < 2; i++) {
+        t[i] = TcpTransport.builder().bind(freeLoopbackPort())
+            .handshake(HandshakeConfig.builder().clusterLabel(LABEL)
+                .localNode(NodeId.of("bench-tcp-" + i)).preSharedKey(psk).clock(Clock.system())
+                .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES).build())
+            .build();
+      }
+      t[0].start((from, packet) -> {});
+      t[1].start((from, packet) -> got.addAndGet(packet.length));
+      byte[] frame = new byte[1 << 20];
+      long frames = Math.max(1, total / frame.length);
+      // One frame first, so the handshake is not timed.
+      t[0].send(t[1].localAddress(), frame);
+      await("the first encrypted frame", () -> got.get() >= frame.length, timeoutNanos);
+      long start = System.nanoTime();
+      long deadline = start + timeoutNanos;
+      for (long sent = 0; sent < frames; ) {
+        if (t[0].send(t[1].localAddress(), frame)) {
+          sent++;
+        } else if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("encrypted TCP did not take the frames in time");
+        } else {
+          LockSupport.parkNanos(50_000); // the connection's buffer is full: let it drain
+        }
+      }
+      long expected = (frames + 1) * frame.length;
+      await("the encrypted frames to arrive", () -> got.get() >= expected, timeoutNanos);
+      return frames * (double) frame.length * 1e3 / (System.nanoTime() - start);
+    } finally {
+      for (TcpTransport x : t) {
+        if (x != null) {
+          x.close();
+        }
+      }
+    }
   }
 
   private static String key(int i) {

@@ -37,6 +37,7 @@ class SyncBenchTest {
     assertTrue(number(json, "full_sync_wire_bytes") > 3000 * 100, json);
     assertTrue(number(json, "full_sync_mb_per_s") > 0, json);
     assertTrue(number(json, "raw_tcp_mb_per_s") > 0, json);
+    assertTrue(number(json, "encrypted_tcp_mb_per_s") > 0, json);
   }
 
   @Test

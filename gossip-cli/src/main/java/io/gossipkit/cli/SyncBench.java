@@ -67,7 +67,8 @@ import picocli.CommandLine.Spec;
           + " wire bytes per second), runs one exchange between the now identical replicas"
           + " (identical_bytes), rewrites --diff keys, half on each side, and repairs them with one"
           + " exchange (diff_bytes); raw_tcp_mb_per_s is plain loopback TCP in the same run,"
-          + " encrypted_tcp_mb_per_s the TCP transport alone (sealed 1 MiB frames). Bytes are everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
+          + " encrypted_tcp_mb_per_s the TCP transport alone (sealed 1 MiB frames). Bytes are"
+          + " everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
       ""
     },
     footerHeading = "%nExamples:%n",

@@ -43,6 +43,14 @@ public final class RangeSync {
   /** Entries under a differing node at which its side lists them instead of descending. */
   static final int LEAF_KEYS = 32;
 
+  /**
+   * Most messages one incoming message may cause. Legitimate answers stay far below it (opening
+   * 256 nodes that each need a listing is the largest seen); it bounds what a peer can make this
+   * node send with one message. What is cut is counted as {@code sync.truncated} and left to a
+   * later round.
+   */
+  static final int MAX_REPLIES = 1024;
+
   private RangeSync() {}
 
   /** True for the messages {@link #onMessage} handles. */
@@ -130,6 +138,7 @@ public final class RangeSync {
     private final int maxExpansions;
     private List<RangeExpansion> expansions = new ArrayList<>();
     private final List<String> forget = new ArrayList<>();
+    private int replies;
 
     Reply(GossipContext ctx, VersionedStore store, NodeId peer, Exchange exchange,
         boolean iAmInitiator, long peerWatermark) {
@@ -152,6 +161,14 @@ public final class RangeSync {
       this.maxList = ctx.config().maxEntriesPerMessage();
       this.maxExpansions =
           Math.max(1, Math.min(maxList, (budget - WireSize.RANGE_HEADER) / WireSize.EXPANSION));
+    }
+
+    private void reply(GossipMessage m) {
+      if (replies++ < MAX_REPLIES) {
+        ctx.send(peer, m);
+      } else {
+        ctx.count("sync.truncated", 1);
+      }
     }
 
     private long watermark() {
@@ -233,7 +250,7 @@ public final class RangeSync {
 
     private void flushExpansions() {
       if (!expansions.isEmpty()) {
-        ctx.send(peer, new RangeSummaries(exchange, mine, watermark(), expansions));
+        reply(new RangeSummaries(exchange, mine, watermark(), expansions));
         expansions = new ArrayList<>();
       }
     }
@@ -268,7 +285,7 @@ public final class RangeSync {
         list.addAll(group);
         bytes += groupBytes;
       }
-      ctx.send(peer, new RangeVersions(exchange, mine, watermark(), from, to, end, list));
+      reply(new RangeVersions(exchange, mine, watermark(), from, to, end, list));
     }
 
     // ------------------------------------------------------------------ answering a listing
@@ -372,7 +389,7 @@ public final class RangeSync {
       if (done && entries.isEmpty() && missing.isEmpty() && wanted.isEmpty()) {
         return;
       }
-      ctx.send(peer, new RangeEntries(exchange, mine, watermark(), done ? end : resume, end, done,
+      reply(new RangeEntries(exchange, mine, watermark(), done ? end : resume, end, done,
           entries, missing, wanted));
     }
 

@@ -10,6 +10,7 @@ import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.RangeEntries;
+import io.gossipkit.api.message.RangeExpansion;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.core.GossipEngine;
@@ -198,5 +199,30 @@ class RangeSyncTest {
     assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash());
     List<TestCluster.Sent> sent = c.sent();
     assertTrue(sent.size() > 2, "several messages: " + sent.size());
+  }
+
+  @Test
+  void oneHostileMessageCausesAtMostABoundedNumberOfReplies() {
+    GossipConfig config = config().build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(1), 1000);
+    // The 16 nodes of level 1, each repeated 64 times, claiming 100 entries under every child:
+    // this replica holds about 4 there, so each child would get its own listing.
+    java.util.Random random = new java.util.Random(9);
+    List<RangeExpansion> nodes = new java.util.ArrayList<>();
+    long[] hashes = new long[16];
+    int[] counts = new int[16];
+    java.util.Arrays.fill(counts, 100);
+    for (int i = 0; i < 1024; i++) {
+      for (int k = 0; k < 16; k++) {
+        hashes[k] = random.nextLong();
+      }
+      nodes.add(new RangeExpansion(1, i % 16, hashes, counts));
+    }
+
+    c.engine(1).receive(c.id(0), new RangeSummaries(Exchange.PUSH_PULL, true, 0, nodes));
+
+    assertEquals(RangeSync.MAX_REPLIES, c.sent().size());
+    assertEquals(1024 * 16 - RangeSync.MAX_REPLIES, c.counters().get("sync.truncated"));
   }
 }

@@ -749,7 +749,35 @@ class KryoCodecTest {
                 .build(),
             "SyncDigest: digest size 2147483648 exceeds 2147483647"),
         Arguments.of("65 acks", ackedReply(65),
-            "RumorReply: acked count 65 exceeds RumorReply.MAX_ACKED 64"));
+            "RumorReply: acked count 65 exceeds RumorReply.MAX_ACKED 64"),
+        Arguments.of("range exchange 3", WireBytes.header(23).u8(3).varint(0).varint(0).build(),
+            "RangeSummaries: exchange 3 is not one of 0 (push), 1 (pull), 2 (push-pull)"),
+        Arguments.of("unknown range flag", WireBytes.header(23).u8(0x0A).varint(0).varint(0)
+                .build(),
+            "RangeSummaries: range summaries flags 0xa has bits set outside 0x7"),
+        Arguments.of("expansion below the deepest level",
+            WireBytes.header(23).u8(2).varint(0).varint(1).u8(16).varint(0).u8(0).u8(0).build(),
+            "RangeSummaries: expansion level 16 exceeds 15"),
+        Arguments.of("expansion prefix wider than its level",
+            WireBytes.header(23).u8(2).varint(0).varint(1).u8(1).varint(16).u8(0).u8(0).build(),
+            "RangeSummaries: expansion prefix 10 has more than 4 bits"),
+        Arguments.of("empty child in the mask",
+            WireBytes.header(23).u8(2).varint(0).varint(1).u8(0).varint(0).u8(1).u8(0)
+                .fixedLong(0).varint(0).build(),
+            "RangeSummaries: expansion child 0 is empty but present in the mask"),
+        Arguments.of("range positions out of order",
+            WireBytes.header(24).u8(2).varint(0).fixedLong(5).fixedLong(4).fixedLong(9).varint(0)
+                .build(),
+            "RangeVersions: range positions must satisfy from <= to <= end"),
+        Arguments.of("resume past the end",
+            WireBytes.header(25).u8(2).varint(0).fixedLong(-1).fixedLong(7).varint(0).varint(0)
+                .varint(0).build(),
+            "RangeEntries: range resume is past its end"),
+        Arguments.of("negative watermark",
+            WireBytes.header(25).u8(2).raw(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)
+                .build(),
+            "RangeEntries: collected-up-to watermark 9223372036854775808 exceeds "
+                + "9223372036854775807"));
   }
 
   /**

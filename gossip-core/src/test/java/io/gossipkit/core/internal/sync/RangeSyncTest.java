@@ -225,4 +225,27 @@ class RangeSyncTest {
     assertEquals(RangeSync.MAX_REPLIES, c.sent().size());
     assertEquals(1024 * 16 - RangeSync.MAX_REPLIES, c.counters().get("sync.truncated"));
   }
+
+  @Test
+  void withEveryFifthMessageLostLaterRoundsFinishTheRepair() {
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(0), 3000);
+    for (int i = 0; i < 3000; i += 7) {
+      c.engine(1).apply(entry("key-" + i, TestCluster.START_MILLIS));
+    }
+    int[] seen = {0};
+
+    int rounds = 0;
+    while (rounds < 50
+        && c.engine(0).store().rootHash() != c.engine(1).store().rootHash()) {
+      c.round(rounds % 2);
+      c.deliverAll(s -> ++seen[0] % 5 == 0);
+      rounds++;
+    }
+
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash(),
+        "not converged after " + rounds + " rounds");
+    assertTrue(rounds > 1, "the losses should have cut the first exchange short");
+  }
 }

@@ -41,7 +41,17 @@ public interface GossipNode extends AutoCloseable {
   /** Registers {@code listener} for every change to the local replica. */
   Subscription subscribe(ChangeListener listener);
 
-  /** The members this node knows, itself included. */
+  /**
+   * Announces that this node leaves the cluster, so that the others mark it LEFT at once instead
+   * of suspecting it and declaring it dead; {@link #close()} it afterwards. With a static member
+   * list there is nobody to tell, and this returns at once.
+   */
+  void leave();
+
+  /**
+   * The members this node knows, itself included: the static list, all ALIVE, or with SWIM
+   * membership every member and its state (DEAD and LEFT ones until they are reaped).
+   */
   List<Member> members();
 
   /** A snapshot of this node's counters. */

@@ -2,6 +2,7 @@ package io.gossipkit.api;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /**
  * Carries sealed packets between nodes: datagrams (UDP), frames over streams (TCP), or a simulated
@@ -30,6 +31,14 @@ public interface Transport extends AutoCloseable {
 
   /** The address other nodes should send to (the advertised address). */
   InetSocketAddress localAddress();
+
+  /**
+   * A snapshot of the transport's own counters (packets and bytes in and out, drops by reason),
+   * which a node reports under {@code transport.} in its metrics; empty by default.
+   */
+  default Map<String, Long> metrics() {
+    return Map.of();
+  }
 
   /** Stops and releases the port; idempotent. */
   @Override

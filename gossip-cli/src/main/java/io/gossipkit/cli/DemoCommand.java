@@ -6,8 +6,11 @@ import io.gossipkit.api.CodecException;
 import io.gossipkit.api.Entry;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
+import io.gossipkit.api.Member;
+import io.gossipkit.api.MemberState;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.RandomSource;
+import io.gossipkit.api.SeedProvider;
 import io.gossipkit.api.Subscription;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
@@ -19,6 +22,7 @@ import io.gossipkit.cli.SimCommand.Format;
 import io.gossipkit.cli.SimCommand.Formats;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.codec.KryoCodec;
+import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.crypto.Keyring;
 import io.gossipkit.crypto.PacketProtectors;
 import java.io.PrintWriter;
@@ -28,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,9 +49,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gossip demo}: a real cluster in one JVM. Starts {@code --nodes} production
  * {@link GossipNode}s, each with its own transport (see {@link LoopbackTransports}) and its own
- * AES-256-GCM protector over one generated key, every node knowing every other; writes one new key
- * {@code --repeats} times, each time on another node, and prints the medians over the writes of how
- * fast and at what cost each write reached every node.
+ * AES-256-GCM protector over one generated key, all joining through the first with SWIM
+ * membership; waits until every node sees every other alive; writes one new key {@code --repeats}
+ * times, each time on another node, and prints the medians over the writes of how fast and at
+ * what cost each write reached every node. With {@code --kill K} it then, {@code --repeats} times,
+ * closes K nodes without leaving, times until every other node marks them DEAD, and replaces them
+ * with fresh nodes so that every round runs at the same cluster size.
  *
  * <p>Only this command reads the wall clock ({@link System#nanoTime()}), to time receipts; the
  * nodes run on the system clock as in production. Every wait is bounded.
@@ -60,10 +68,12 @@ import picocli.CommandLine.Spec;
     header = "Run a real encrypted cluster in this JVM and measure how writes spread.",
     description = {
       "Starts --nodes real gossip nodes on loopback, each with its own transport and an"
-          + " AES-256-GCM protector over one generated key, every node a member of every other's"
-          + " static membership. Writes --repeats times, each on another node under a new key"
-          + " with a 64-byte value, and prints the medians over the writes: converge_ms, coverage,"
-          + " payload_copies_per_node, messages and bytes. Fields: docs/cli.md.",
+          + " AES-256-GCM protector over one generated key, joining through the first with SWIM"
+          + " membership (LAN preset). Once every node sees every other alive, writes --repeats"
+          + " times, each on another node under a new key with a 64-byte value, and prints the"
+          + " medians over the writes: converge_ms, coverage, payload_copies_per_node, messages"
+          + " and bytes. With --kill K, then --repeats times closes K nodes without leaving and"
+          + " reports detect_ms, until every other node marks them DEAD. Fields: docs/cli.md.",
       ""
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -72,7 +82,8 @@ import picocli.CommandLine.Spec;
     footer = {"  gossip demo --nodes 10 --format json", "  gossip demo --nodes 20 --kill 1"})
 final class DemoCommand implements Callable<Integer> {
   static final int VALUE_BYTES = 64;
-  static final String NO_DETECTION_NOTE = "failure detection arrives with membership (SWIM)";
+  /** How often the demo asks every node for its members while it waits for a verdict. */
+  static final long POLL_MILLIS = 25;
 
   @Spec CommandSpec spec;
 
@@ -86,9 +97,9 @@ final class DemoCommand implements Callable<Integer> {
   int repeats;
 
   @Option(names = "--kill", paramLabel = "K", defaultValue = "0",
-      description = "After the writes, stop K nodes without leaving and report detect_ms, the"
-          + " time until the others notice (null until membership has failure detection)."
-          + " Default: ${DEFAULT-VALUE}.")
+      description = "After the writes, --repeats times: stop K nodes without leaving, report"
+          + " detect_ms (median), the time until every other node marks them DEAD, and replace"
+          + " them with fresh nodes. Default: ${DEFAULT-VALUE}.")
   int kill;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
@@ -117,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Quiet.nodeLogs();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String problem = validate();
@@ -159,8 +171,8 @@ final class DemoCommand implements Callable<Integer> {
     if (repeats < 1) {
       return "--repeats must be >= 1, was " + repeats;
     }
-    if (kill < 0 || kill >= nodes) {
-      return "--kill must be in [0, --nodes), was " + kill;
+    if (kill < 0 || kill >= nodes - 1) {
+      return "--kill must be in [0, --nodes - 1), was " + kill + " (the seed and one more stay)";
     }
     if (intervalMs < 1) {
       return "--interval-ms must be >= 1, was " + intervalMs;
@@ -185,26 +197,36 @@ final class DemoCommand implements Callable<Integer> {
     CopyCounter copies = new CopyCounter();
     Random random = new Random(rootSeed);
     List<GossipNode> cluster = new ArrayList<>();
+    List<GossipNode> closed = new ArrayList<>();
+    SeedProvider seedNode = SeedProvider.of(List.of(transports.address(0)));
+    NodeFactory factory =
+        i -> GossipNodes.builder(config)
+            .id(nodeId(i))
+            .transport(transports.transport(i))
+            .protector(PacketProtectors.aes256Gcm(keys, NodeId.of(nodeId(i)), Clock.system()))
+            .codec(copies.wrap(new KryoCodec(config)))
+            .random(RandomSource.seeded(random.nextLong()))
+            .seeds(seedNode)
+            .membership(MembershipConfig.lan())
+            .build();
     try {
       for (int i = 0; i < nodes; i++) {
-        String id = nodeId(i);
-        GossipNodes.Builder b =
-            GossipNodes.builder(config)
-                .id(id)
-                .transport(transports.transport(i))
-                .protector(PacketProtectors.aes256Gcm(keys, NodeId.of(id), Clock.system()))
-                .codec(copies.wrap(new KryoCodec(config)))
-                .random(RandomSource.seeded(random.nextLong()));
-        for (int j = 0; j < nodes; j++) {
-          if (j != i) {
-            b.member(nodeId(j), transports.address(j));
-          }
-        }
-        cluster.add(b.build());
+        cluster.add(factory.node(i));
       }
+      long startingAt = System.nanoTime();
       for (GossipNode n : cluster) {
         n.start();
       }
+      // Starting binds sockets and warms the cipher and codec, node after node; convergence is
+      // timed from the last start, as memberlist's anchor times it from the joins.
+      long startedAt = System.nanoTime();
+      double startMs = (startedAt - startingAt) / 1e6;
+      long joinLimit = Math.max(timeoutMs, detectionBoundMs(config, nodes));
+      if (!awaitAllAlive(cluster, joinLimit)) {
+        throw new IllegalStateException("the " + nodes + " nodes did not all see each other alive"
+            + " within " + joinLimit + " ms");
+      }
+      double joinMs = (System.nanoTime() - startedAt) / 1e6;
       List<Integer> origins = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         origins.add(i);
@@ -218,16 +240,19 @@ final class DemoCommand implements Callable<Integer> {
       }
       String killed = "";
       if (kill > 0) {
-        // Close without leaving: the others are not told. With static membership nobody notices,
-        // so there is nothing to time yet.
-        for (int i = 0; i < kill; i++) {
-          cluster.get(nodes - 1 - i).close();
-        }
-        killed =
-            ",\"killed\":" + kill + ",\"detect_ms\":null,\"note\":\"" + NO_DETECTION_NOTE + "\"";
+        List<Double> detections =
+            detectKills(cluster, closed, factory, random, detectionBoundMs(config, nodes));
+        killed = ",\"killed\":" + kill
+            + ",\"detect_ms\":" + num(medianOf(detections))
+            + ",\"detect_ms_max\":" + num(maxOf(detections))
+            + ",\"detected\":" + num(detected(detections))
+            + ",\"detect_bound_ms\":" + detectionBoundMs(config, nodes);
       }
       return "{\"nodes\":" + nodes
           + ",\"repeats\":" + repeats
+          + ",\"membership\":\"swim\""
+          + ",\"start_ms\":" + num(startMs)
+          + ",\"membership_converge_ms\":" + num(joinMs)
           + ",\"converge_ms\":" + num(median(results, Repeat::convergeMs))
           + ",\"coverage\":" + num(median(results, Repeat::coverage))
           + ",\"payload_copies_per_node\":" + num(median(results, Repeat::copiesPerNode))
@@ -240,9 +265,12 @@ final class DemoCommand implements Callable<Integer> {
           + ",\"protector\":\"aes-256-gcm\""
           + ",\"interval_ms\":" + intervalMs
           + ",\"fanout\":" + fanout
+          + ",\"probe_interval_ms\":" + config.probeInterval().toMillis()
+          + ",\"suspicion_mult\":" + config.suspicionMultiplier()
           + ",\"seed\":" + rootSeed
           + "}";
     } finally {
+      cluster.addAll(closed); // closing twice is harmless; a node closed mid-way is not missed
       for (GossipNode n : cluster) {
         try {
           n.close();
@@ -251,6 +279,151 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** Makes node {@code index} of the demo (not started). */
+  @FunctionalInterface
+  private interface NodeFactory {
+    GossipNode node(int index);
+  }
+
+  /**
+   * The longest a crash may go unnoticed by every node under {@code config} in a cluster of
+   * {@code n}: a round-robin pass of probes (n probe intervals), the longest Lifeguard suspicion
+   * (6 times {@code suspicionMult * max(1, log10 n) * probeInterval}) and 20 gossip intervals to
+   * spread the verdict. The demo waits this long before it calls a kill undetected.
+   */
+  static long detectionBoundMs(GossipConfig config, int n) {
+    long probe = config.probeInterval().toMillis();
+    long min = (long) (config.suspicionMultiplier() * Math.max(1, Math.log10(n)) * probe);
+    return n * probe + MembershipConfig.lan().suspicionMaxTimeoutMultiplier() * min
+        + 20 * config.gossipInterval().toMillis();
+  }
+
+  private boolean awaitAllAlive(List<GossipNode> cluster, long limitMs)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
+    while (System.nanoTime() < deadline) {
+      boolean all = true;
+      for (GossipNode n : cluster) {
+        if (aliveCount(n) != cluster.size()) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
+        return true;
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+    return false;
+  }
+
+  private static int aliveCount(GossipNode n) {
+    int alive = 0;
+    for (Member m : n.members()) {
+      if (m.state() == MemberState.ALIVE) {
+        alive++;
+      }
+    }
+    return alive;
+  }
+
+  /**
+   * Kills {@code kill} random nodes (never the seed, node 0) without leaving, --repeats times;
+   * returns each round's time until every remaining node marked every victim DEAD or dropped it,
+   * or null for a round that took longer than {@code boundMs}. Victims are replaced by fresh
+   * nodes that join through the seed before the next round.
+   */
+  private List<Double> detectKills(List<GossipNode> cluster, List<GossipNode> closed,
+      NodeFactory factory, Random random, long boundMs) throws InterruptedException {
+    List<Double> out = new ArrayList<>();
+    int nextIndex = nodes;
+    for (int r = 0; r < repeats; r++) {
+      List<GossipNode> victims = new ArrayList<>();
+      while (victims.size() < kill) {
+        GossipNode v = cluster.get(1 + random.nextInt(cluster.size() - 1));
+        if (!victims.contains(v)) {
+          victims.add(v);
+        }
+      }
+      cluster.removeAll(victims);
+      long start = System.nanoTime();
+      for (GossipNode v : victims) {
+        v.close(); // no leave(): the others must find out by probing
+        closed.add(v);
+      }
+      Set<NodeId> gone = new java.util.HashSet<>();
+      for (GossipNode v : victims) {
+        gone.add(v.id());
+      }
+      long deadline = start + TimeUnit.MILLISECONDS.toNanos(boundMs);
+      Double took = null;
+      while (System.nanoTime() < deadline) {
+        if (allMarkedDead(cluster, gone)) {
+          took = (System.nanoTime() - start) / 1e6;
+          break;
+        }
+        Thread.sleep(POLL_MILLIS);
+      }
+      out.add(took);
+      // Keep the cluster at --nodes for the next round.
+      for (int i = 0; i < kill; i++) {
+        GossipNode fresh = factory.node(nextIndex++);
+        cluster.add(fresh);
+        fresh.start();
+      }
+      if (!awaitAllAlive(cluster, boundMs)) {
+        throw new IllegalStateException("replacement nodes did not join within " + boundMs + " ms");
+      }
+    }
+    return out;
+  }
+
+  private static boolean allMarkedDead(List<GossipNode> observers, Set<NodeId> gone) {
+    for (GossipNode n : observers) {
+      for (Member m : n.members()) {
+        if (gone.contains(m.id()) && m.state().isLive()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static Double medianOf(List<Double> values) {
+    List<Double> v = new ArrayList<>();
+    for (Double x : values) {
+      if (x != null) {
+        v.add(x);
+      }
+    }
+    if (v.isEmpty()) {
+      return null;
+    }
+    Collections.sort(v);
+    int m = v.size() / 2;
+    return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+  }
+
+  private static Double maxOf(List<Double> values) {
+    Double max = null;
+    for (Double x : values) {
+      if (x != null && (max == null || x > max)) {
+        max = x;
+      }
+    }
+    return max;
+  }
+
+  private static double detected(List<Double> values) {
+    int n = 0;
+    for (Double x : values) {
+      if (x != null) {
+        n++;
+      }
+    }
+    return (double) n / values.size();
   }
 
   /** One measured write. {@code convergeMs} is null if the write did not reach every node. */
@@ -330,17 +503,9 @@ final class DemoCommand implements Callable<Integer> {
   static Double median(List<Repeat> results, java.util.function.Function<Repeat, Double> f) {
     List<Double> v = new ArrayList<>();
     for (Repeat r : results) {
-      Double x = f.apply(r);
-      if (x != null) {
-        v.add(x);
-      }
+      v.add(f.apply(r));
     }
-    if (v.isEmpty()) {
-      return null;
-    }
-    Collections.sort(v);
-    int m = v.size() / 2;
-    return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+    return medianOf(v);
   }
 
   private static String num(Double v) {

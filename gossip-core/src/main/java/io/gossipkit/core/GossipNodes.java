@@ -12,10 +12,14 @@ import io.gossipkit.api.MergePolicy;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PacketProtector;
 import io.gossipkit.api.RandomSource;
+import io.gossipkit.api.SeedProvider;
 import io.gossipkit.api.Transport;
 import io.gossipkit.core.codec.KryoCodec;
 import io.gossipkit.core.internal.DefaultGossipNode;
+import io.gossipkit.core.membership.MembershipConfig;
+import io.gossipkit.core.membership.SwimMembership;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +39,19 @@ import java.util.function.Supplier;
  *     .member("b", addressOfB)
  *     .build();
  * node.start();
+ * }</pre>
+ *
+ * <p>With SWIM membership (docs/membership.md) a node joins through seeds instead of listing every
+ * member; it probes the others, and its strategy gossips only with those it believes alive:
+ *
+ * <pre>{@code
+ * GossipNode node = GossipNodes.builder(GossipConfig.lan())
+ *     .id("b")
+ *     .transport(transport)
+ *     .protector(protector)
+ *     .seeds(SeedProvider.of(List.of(addressOfA)))
+ *     .membership(MembershipConfig.lan())  // optional; the preset matching the GossipConfig
+ *     .build();
  * }</pre>
  *
  * <p>With origin signatures (gossip-crypto's {@code io.gossipkit.crypto.sign}), a relaying member
@@ -78,6 +95,7 @@ public final class GossipNodes {
     private final GossipConfig config;
     private NodeId id;
     private Transport transport;
+    private Transport largeTransport;
     private PacketProtector protector;
     private Codec codec;
     private Supplier<DisseminationStrategy> strategy;
@@ -87,6 +105,9 @@ public final class GossipNodes {
     private EntrySigner signer;
     private EntryVerifier verifier;
     private final Map<NodeId, InetSocketAddress> members = new LinkedHashMap<>();
+    private final Map<NodeId, InetSocketAddress> largeAddresses = new LinkedHashMap<>();
+    private SeedProvider seeds;
+    private MembershipConfig membershipConfig;
 
     private Builder(GossipConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -101,6 +122,20 @@ public final class GossipNodes {
     /** The transport. */
     public Builder transport(Transport v) {
       transport = Objects.requireNonNull(v, "transport");
+      return this;
+    }
+
+    /**
+     * An optional second transport for messages too large for one packet of {@link #transport}
+     * (a TCP transport; any transport with a larger payload limit works). With it, such messages
+     * travel there whole, one per packet, sealed like every other; without it, {@code put}
+     * refuses a value whose message cannot fit a datagram, and the node splits or drops (counting
+     * {@code dropped.oversized_out}) large messages of its own. Peers receive on it at the
+     * address given to {@link #member(String, InetSocketAddress, InetSocketAddress)}, by default
+     * their address on {@link #transport} (TCP and UDP may share a port number).
+     */
+    public Builder largeMessageTransport(Transport v) {
+      largeTransport = Objects.requireNonNull(v, "largeMessageTransport");
       return this;
     }
 
@@ -163,9 +198,43 @@ public final class GossipNodes {
       return this;
     }
 
-    /** Adds a member of the (static) cluster and where it receives packets. */
+    /**
+     * Uses SWIM membership and joins the cluster through {@code v}'s addresses (a seed that is
+     * this node's own address is skipped, so every node may be given the same list).
+     */
+    public Builder seeds(SeedProvider v) {
+      seeds = Objects.requireNonNull(v, "seeds");
+      return this;
+    }
+
+    /**
+     * Uses SWIM membership with {@code v}; {@link MembershipConfig#lan()} by default when only
+     * {@link #seeds} is set. Without seeds the node starts a cluster of its own, which others join
+     * through it.
+     */
+    public Builder membership(MembershipConfig v) {
+      membershipConfig = Objects.requireNonNull(v, "membership");
+      return this;
+    }
+
+    /**
+     * Adds a member of the (static) cluster and where it receives packets. With SWIM membership
+     * ({@link #seeds}, {@link #membership}) the member's address is contacted as one more seed.
+     */
     public Builder member(String memberId, InetSocketAddress address) {
       members.put(NodeId.of(memberId), Objects.requireNonNull(address, "address"));
+      return this;
+    }
+
+    /**
+     * Adds a member of the (static) cluster, where it receives packets and where it receives on
+     * its {@linkplain #largeMessageTransport large-message transport}.
+     */
+    public Builder member(
+        String memberId, InetSocketAddress address, InetSocketAddress largeMessageAddress) {
+      member(memberId, address);
+      largeAddresses.put(
+          NodeId.of(memberId), Objects.requireNonNull(largeMessageAddress, "largeMessageAddress"));
       return this;
     }
 
@@ -200,13 +269,6 @@ public final class GossipNodes {
       }
       Codec c = codec != null ? codec : new KryoCodec(config);
       Supplier<DisseminationStrategy> s = strategy != null ? strategy : defaultStrategy(config);
-      List<NodeId> ring = new ArrayList<>(members.keySet());
-      if (!ring.contains(id)) {
-        ring.add(id);
-      }
-      ring.sort(null);
-      StaticMembership membership = new StaticMembership(ring.toArray(new NodeId[0]));
-      int self = ring.indexOf(id);
       EngineEnvironment.Builder env =
           EngineEnvironment.builder()
               .mergePolicy(mergePolicy)
@@ -214,9 +276,62 @@ public final class GossipNodes {
               .random(random != null ? random : RandomSource.fromSecureSeed())
               .signer(signer)
               .verifier(verifier);
+      if (seeds != null || membershipConfig != null) {
+        return buildWithSwim(c, s, env);
+      }
+      List<NodeId> ring = new ArrayList<>(members.keySet());
+      if (!ring.contains(id)) {
+        ring.add(id);
+      }
+      ring.sort(null);
+      StaticMembership membership = new StaticMembership(ring.toArray(new NodeId[0]));
+      int self = ring.indexOf(id);
       return new DefaultGossipNode(
-          id, config, transport, protector, c, members, env,
+          id, config, transport, largeTransport, protector, c, members, largeAddresses, env,
           e -> new GossipEngine(id, e, s.get(), membership.viewOf(self)));
+    }
+
+    private GossipNode buildWithSwim(
+        Codec c, Supplier<DisseminationStrategy> s, EngineEnvironment.Builder env) {
+      List<InetSocketAddress> listed = List.copyOf(members.values());
+      SeedProvider given = seeds;
+      SeedProvider all;
+      if (given == null) {
+        all = SeedProvider.of(listed);
+      } else if (listed.isEmpty()) {
+        all = given;
+      } else {
+        all = () -> {
+          List<InetSocketAddress> both = new ArrayList<>(given.seeds());
+          both.addAll(listed);
+          return both;
+        };
+      }
+      // One message must fit one packet once enveloped (version, id length, id) and sealed.
+      int budget =
+          Math.min(config.maxPacketBytes(), transport.maxPayloadBytes())
+              - protector.overheadBytes() - 2 - id.value().getBytes(StandardCharsets.UTF_8).length;
+      if (budget < 64) {
+        throw new IllegalStateException("node " + id + ": packets of " + config.maxPacketBytes()
+            + " bytes leave " + budget + " bytes for a membership message after the envelope and"
+            + " the protector's overhead; raise maxPacketBytes");
+      }
+      MembershipConfig m = membershipConfig != null ? membershipConfig : MembershipConfig.lan();
+      Transport t = transport;
+      SwimMembership[] swim = new SwimMembership[1];
+      return new DefaultGossipNode(
+          id, config, transport, largeTransport, protector, c, Map.of(), largeAddresses, env,
+          (e, out) ->
+              swim[0] =
+                  SwimMembership.builder()
+                      .self(id, t::localAddress)
+                      .config(config, m)
+                      .seeds(all)
+                      .runtime(e.clock, e.scheduler, e.random, e.counters)
+                      .transport(out)
+                      .sizer(c::encodedSize, budget)
+                      .build(),
+          e -> new GossipEngine(id, e, s.get(), swim[0].peers()));
     }
   }
 }

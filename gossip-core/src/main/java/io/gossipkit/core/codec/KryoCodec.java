@@ -13,7 +13,7 @@ import io.gossipkit.api.message.GossipMessage;
 import java.util.Objects;
 
 /**
- * The built-in {@link Codec}: writes the twelve messages of {@code io.gossipkit.api.message} with
+ * The built-in {@link Codec}: writes the messages of {@code io.gossipkit.api.message} with
  * Kryo, registration required, a fixed registration id per type and a hand-written serializer per
  * type, and refuses any length over the limits of its {@link GossipConfig} before allocating for
  * it.
@@ -59,6 +59,7 @@ import java.util.Objects;
  *              (hash:i64  count:varint) per set mask bit; a child with hash 0 and count 0 is
  *              always left out of the mask
  * keys         count:varint  key:string * count
+ *  30-35              the membership (SWIM) messages: see MembershipWire
  *
  * entries      count:varint (&lt;= maxEntriesPerMessage)  entry * count
  * keyVersions  count:varint  (key:string  version) * count
@@ -189,17 +190,13 @@ public final class KryoCodec implements Codec {
     int typeId = bytes[offset + 1] & 0xFF;
     // Only message ids: Kryo's built-in ids (String, ...) and the value types must never be
     // reachable from the wire.
-    if (typeId < WireFormat.FIRST_MESSAGE_ID || typeId > WireFormat.LAST_MESSAGE_ID) {
+    if (!WireFormat.isMessageId(typeId)) {
       throw unknownType(typeId);
     }
     String name = WireFormat.messageName(typeId);
     Kryo kryo = kryos.obtain();
     try {
       Registration registration = kryo.getRegistration(typeId);
-      if (registration == null) {
-        // An id inside the message range that this version does not use.
-        throw unknownType(typeId);
-      }
       int header = WireFormat.HEADER_BYTES;
       Input in = new Input(bytes, offset + header, length - header);
       Class<?> type = registration.getType();
@@ -223,7 +220,7 @@ public final class KryoCodec implements Codec {
 
   private static CodecException unknownType(int typeId) {
     return new CodecException("message type id " + typeId + " is unknown; known ids are "
-        + WireFormat.KNOWN_MESSAGE_IDS);
+        + WireFormat.knownIds());
   }
 
   /**

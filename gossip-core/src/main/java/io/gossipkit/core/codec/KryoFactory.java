@@ -101,6 +101,7 @@ final class KryoFactory {
         RumorRequest.class,
         new MessageSerializers.RumorRequestSerializer(keyVersions),
         WireFormat.ID_RUMOR_REQUEST);
+    MembershipSerializers.register(kryo, limits, reader, nodeIds);
     return kryo;
   }
 }

@@ -11,6 +11,7 @@ import io.gossipkit.api.message.RangeEntries;
 import io.gossipkit.api.message.RangeExpansion;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
+import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
@@ -58,9 +59,8 @@ final class WireFormat {
   static final int ID_RUMOR_OFFER = 42;
   static final int ID_RUMOR_REQUEST = 43;
   static final int FIRST_MESSAGE_ID = ID_SYNC_DIGEST;
-  static final int LAST_MESSAGE_ID = ID_RUMOR_REQUEST;
-  /** The message ids in use, as error messages name them. */
-  static final String KNOWN_MESSAGE_IDS = "16..25, 42, 43";
+  // 16..25 are contiguous: the first messages and range sync.
+  static final int LAST_MESSAGE_ID = ID_RANGE_ENTRIES;
 
   /** Entry flags bit: the entry is a tombstone and carries no value field. */
   static final int ENTRY_TOMBSTONE = 0x01;
@@ -293,7 +293,24 @@ final class WireFormat {
     if (m instanceof RumorRequest) {
       return HEADER_BYTES + keyVersionsSize(((RumorRequest) m).wanted());
     }
+    if (m instanceof MembershipMessage) {
+      return MembershipWire.messageSize((MembershipMessage) m);
+    }
     throw new IllegalArgumentException("unknown message type " + m.getClass().getName());
+  }
+
+  /** True if {@code id} is the type byte of a message (not of a value type or Kryo's own). */
+  static boolean isMessageId(int id) {
+    return (id >= FIRST_MESSAGE_ID && id <= LAST_MESSAGE_ID)
+        || MembershipWire.isMessageId(id)
+        || id == ID_RUMOR_OFFER
+        || id == ID_RUMOR_REQUEST;
+  }
+
+  /** The message ids, for error messages. */
+  static String knownIds() {
+    return FIRST_MESSAGE_ID + ".." + LAST_MESSAGE_ID + ", " + MembershipWire.FIRST_ID + ".."
+        + MembershipWire.LAST_ID + ", " + ID_RUMOR_OFFER + ".." + ID_RUMOR_REQUEST;
   }
 
   /** The simple name of the type registered under message id {@code id}, for error messages. */
@@ -324,7 +341,8 @@ final class WireFormat {
       case ID_RUMOR_REQUEST:
         return "RumorRequest";
       default:
-        return "message type " + id;
+        String membership = MembershipWire.messageName(id);
+        return membership != null ? membership : "message type " + id;
     }
   }
 }

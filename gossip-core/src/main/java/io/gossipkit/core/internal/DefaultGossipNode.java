@@ -16,8 +16,16 @@ import io.gossipkit.api.Subscription;
 import io.gossipkit.api.Transport;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.MemberGossip;
+import io.gossipkit.api.message.MembershipMessage;
+import io.gossipkit.api.message.RumorReply;
 import io.gossipkit.core.EngineEnvironment;
 import io.gossipkit.core.GossipEngine;
+import io.gossipkit.core.internal.wire.MessageSplitter;
+import io.gossipkit.core.internal.wire.PacketAssembler;
+import io.gossipkit.core.internal.wire.TrafficClass;
+import io.gossipkit.core.membership.MembershipTransport;
+import io.gossipkit.core.membership.SwimMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -33,10 +41,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -45,22 +53,59 @@ import java.util.function.Function;
  * Internal: may change at any time. The production {@link GossipNode}: one {@link GossipEngine}
  * on its own single thread, wired to a transport through the codec and the packet protector.
  *
- * <p>Inbound packets are opened (authenticated) and decoded on the transport's thread; only a
- * decoded message from an authenticated sender reaches the engine's thread. Anything refused is
- * dropped, counted by reason and logged at most once a minute per reason.
+ * <p>Outbound messages are encoded at once and queued per peer and traffic class in a {@link
+ * PacketAssembler}; at the end of every task of the node's executor the queues are packed into
+ * compound packets, each sealed once and sent. A message too large for one datagram goes over the
+ * large-message transport if one is configured, else is split ({@link MessageSplitter}) where the
+ * protocol allows, else dropped, counted ({@code dropped.oversized_out}) and logged. {@link #put}
+ * refuses a value whose message could never be sent.
+ *
+ * <p>Inbound packets are opened (authenticated) and decoded on the transport's thread; a packet
+ * whose every message decodes reaches the engine's thread as one task; one malformed message
+ * drops the whole packet. Anything refused is dropped, counted by reason and logged at most once
+ * a minute per reason.
+ *
+ * <p>Membership is either the fixed address map it is given or, with a {@link
+ * MembershipFactory}, a {@link SwimMembership}: then membership messages go to it, peers' addresses
+ * come from it and {@link #members()} reports it.
+ * SWIM's probes and acks leave at once as packets of their own (their timing is the
+ * measurement); its disseminated updates also fill the room left in compound packets.
  */
 public final class DefaultGossipNode implements GossipNode {
+  /** Internal: makes a node's SWIM membership once the node's executor and counters exist. */
+  @FunctionalInterface
+  public interface MembershipFactory {
+    /** The membership of the node whose environment is {@code env}, sending through {@code out}. */
+    SwimMembership create(EngineEnvironment env, MembershipTransport out);
+  }
+
   private static final System.Logger LOG = System.getLogger("io.gossipkit.core");
   private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+  /** Most packets to one peer per flush; the rest follow in the next task (a burst of ~90 KB). */
+  private static final int MAX_PACKETS_PER_FLUSH = 64;
 
   private final NodeId id;
   private final GossipConfig config;
   private final Transport transport;
+  private final Transport largeTransport;
   private final PacketProtector protector;
   private final Codec codec;
   private final Map<NodeId, InetSocketAddress> addresses;
+  private final Map<NodeId, InetSocketAddress> largeAddresses;
+  private final PacketAssembler assembler;
+  /** Bytes sealing adds to a packet of this node, measured once: the budget's true overhead. */
+  private final int sealOverhead;
+  /**
+   * Largest packet opened: a whole message or a whole datagram, whichever is larger, plus the
+   * most any sender's sealing and envelope add.
+   */
+  private final int maxInboundBytes;
+  /** Largest encoded message one packet of the large-message transport holds; 0 without one. */
+  private final int largeMessageBytes;
   private final ScheduledExecutorService executor;
   private final GossipEngine engine;
+  /** Null with a static member list. */
+  private final SwimMembership membership;
   private final EngineEnvironment env;
   private final byte[] associatedData;
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -73,37 +118,93 @@ public final class DefaultGossipNode implements GossipNode {
   /**
    * Wires a node; called by {@code GossipNodes.Builder}.
    *
+   * @param largeTransport carries messages too large for one datagram of {@code transport}, or
+   *     null for none
+   * @param largeAddresses where each peer receives on {@code largeTransport}; a peer not listed
+   *     receives at its address in {@code addresses}
    * @param engineFactory makes the engine from the environment built here
    */
   public DefaultGossipNode(
       NodeId id,
       GossipConfig config,
       Transport transport,
+      Transport largeTransport,
       PacketProtector protector,
       Codec codec,
       Map<NodeId, InetSocketAddress> addresses,
+      Map<NodeId, InetSocketAddress> largeAddresses,
       EngineEnvironment.Builder envBuilder,
+      Function<EngineEnvironment, GossipEngine> engineFactory) {
+    this(id, config, transport, largeTransport, protector, codec, addresses, largeAddresses,
+        envBuilder, null, engineFactory);
+  }
+
+  /**
+   * Wires a node whose membership is made by {@code membershipFactory} (null for the static
+   * {@code addresses}); the membership is made before the engine, so the engine factory may use
+   * its peer view.
+   */
+  public DefaultGossipNode(
+      NodeId id,
+      GossipConfig config,
+      Transport transport,
+      Transport largeTransport,
+      PacketProtector protector,
+      Codec codec,
+      Map<NodeId, InetSocketAddress> addresses,
+      Map<NodeId, InetSocketAddress> largeAddresses,
+      EngineEnvironment.Builder envBuilder,
+      MembershipFactory membershipFactory,
       Function<EngineEnvironment, GossipEngine> engineFactory) {
     this.id = id;
     this.config = config;
     this.transport = transport;
+    this.largeTransport = largeTransport;
     this.protector = protector;
     this.codec = codec;
     this.addresses = Map.copyOf(addresses);
+    this.largeAddresses = Map.copyOf(largeAddresses);
     this.associatedData = ("gossipkit/1/" + config.clusterLabel()).getBytes(StandardCharsets.UTF_8);
+    // Sealing adds a fixed number of bytes per sender (the AEADs: 55 + the sender id's length),
+    // usually far fewer than overheadBytes(), which bounds any sender's. Measured, it leaves the
+    // datagram budget to the messages; send() still checks every sealed packet against the limit.
+    this.sealOverhead = protector.seal(new byte[0], associatedData).length;
+    int plaintextBudget = transport.maxPayloadBytes() - sealOverhead;
+    int largest = Math.max(config.maxMessageBytes(), transport.maxPayloadBytes());
+    if (largeTransport != null) {
+      largest = Math.max(largest, largeTransport.maxPayloadBytes());
+    }
+    this.maxInboundBytes = largest + protector.overheadBytes() + 258;
+    this.largeMessageBytes = largeTransport == null ? 0 : Math.min(codec.maxMessageBytes(),
+        largeTransport.maxPayloadBytes() - sealOverhead - WireEnvelope.headerBytes(id));
+    this.assembler =
+        new PacketAssembler(
+            id,
+            plaintextBudget,
+            // Per peer and class: 64 full packets, a burst no strategy needs in one event.
+            64L * plaintextBudget,
+            MAX_PACKETS_PER_FLUSH,
+            (reason, count, detail) -> drop(reason, count, detail));
     this.executor =
-        Executors.newSingleThreadScheduledExecutor(
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "gossip-" + id);
               t.setDaemon(true);
               thread = t;
               return t;
-            });
-    // Sync splits what it sends to fit one packet: the transport's payload less the seal and
-    // the envelope (two bytes and the sender id).
-    int budget =
-        transport.maxPayloadBytes() - protector.overheadBytes() - 2
-            - id.value().getBytes(StandardCharsets.UTF_8).length;
+            }) {
+          @Override
+          protected void afterExecute(Runnable r, Throwable t) {
+            // The end of every task (timer, received packet, local write): what it queued for
+            // each peer leaves now, packed, so packing adds no latency.
+            flushPackets();
+          }
+        };
+    // Sync splits what it sends into messages of at most this: one that fits a packet of the
+    // large-message transport if there is one (its chunks then go over it), else one that fits a
+    // datagram with the packet's framing.
+    int budget = largeTransport != null ? largeMessageBytes : assembler.maxMessageBytes();
     this.env =
         envBuilder
             .messageBudget(Math.max(64, budget))
@@ -111,6 +212,27 @@ public final class DefaultGossipNode implements GossipNode {
             .scheduler(new ExecutorScheduler(executor))
             .sink((from, to, message) -> send(to, message))
             .build();
+    this.membership = membershipFactory == null ? null : membershipFactory.create(env, this::sendTo);
+    if (membership != null) {
+      // SWIM's updates fill whatever room the node's own messages leave in a packet, so they
+      // travel for free and are never sent at the expense of a broadcast.
+      int emptyGossip = codec.encodedSize(new MemberGossip(List.of()));
+      assembler.piggyback(
+          (to, maxBytes) -> {
+            // Two bytes spare for a list count that outgrows one varint byte.
+            int room = maxBytes - WireEnvelope.FRAME_BYTES - emptyGossip - 2;
+            if (room <= 0 || membership.broadcasts().isEmpty()) {
+              return List.of();
+            }
+            List<io.gossipkit.api.message.MemberUpdate> updates =
+                membership.broadcasts().drain(room);
+            if (updates.isEmpty()) {
+              return List.of();
+            }
+            byte[] encoded = encode(new MemberGossip(updates));
+            return encoded == null ? List.of() : List.of(encoded);
+          });
+    }
     this.engine = engineFactory.apply(env);
     engine.listener(
         (previous, current) -> {
@@ -137,6 +259,9 @@ public final class DefaultGossipNode implements GossipNode {
     }
     try {
       transport.start(this::onPacket);
+      if (largeTransport != null) {
+        largeTransport.start(this::onPacket);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "node " + id + " could not start its transport: " + e.getMessage(), e);
@@ -144,15 +269,19 @@ public final class DefaultGossipNode implements GossipNode {
     call(
         () -> {
           engine.start();
+          if (membership != null) {
+            membership.start();
+          }
           return null;
         });
     LOG.log(
         Level.INFO,
-        "node {0} started on {1} with {2} protection and {3} peers",
+        "node {0} started on {1} with {2} protection and {3}",
         id,
         transport.localAddress(),
         protector.name(),
-        addresses.size() - (addresses.containsKey(id) ? 1 : 0));
+        membership != null ? "SWIM membership"
+            : (addresses.size() - (addresses.containsKey(id) ? 1 : 0)) + " peers");
   }
 
   @Override
@@ -162,8 +291,48 @@ public final class DefaultGossipNode implements GossipNode {
       throw new IllegalArgumentException(
           "value of " + value.length + " bytes exceeds maxValueBytes " + config.maxValueBytes());
     }
+    checkSendable(key, value);
     byte[] copy = value.clone();
     return call(() -> engine.put(key, copy));
+  }
+
+  /**
+   * Refuses, at the call site, a write whose message could never be sent: larger than one
+   * datagram without a large-message transport, or larger than the codec or that transport
+   * allow. Measured on the largest message that carries a single entry (a rumor reply with its
+   * flags and feedback mask), signed if this node signs; larger messages are split per entry.
+   */
+  private void checkSendable(String key, byte[] value) {
+    Entry probe = Entry.of(key, value, Version.of(Long.MAX_VALUE, id));
+    if (env.signer() != null) {
+      probe = probe.withSignature(new byte[Entry.SIGNATURE_BYTES]);
+    }
+    int size = codec.encodedSize(new RumorReply(List.of(probe), List.of(), 0, true));
+    if (size > codec.maxMessageBytes()) {
+      throw new IllegalArgumentException(
+          "value of " + value.length + " bytes for key '" + key + "' makes a message of " + size
+              + " bytes, more than maxMessageBytes " + codec.maxMessageBytes()
+              + "; raise GossipConfig.maxMessageBytes or write a smaller value");
+    }
+    if (size <= assembler.maxMessageBytes()) {
+      return;
+    }
+    if (largeTransport == null) {
+      throw new IllegalArgumentException(
+          "value of " + value.length + " bytes for key '" + key + "' makes a message of " + size
+              + " bytes, but one datagram of " + transport.maxPayloadBytes() + " bytes holds at"
+              + " most " + assembler.maxMessageBytes() + " bytes of message (after " + sealOverhead
+              + " bytes of sealing and the envelope): configure a large-message transport"
+              + " (GossipNodes.builder(..).largeMessageTransport(tcpTransport)) or raise the"
+              + " packet budget (UdpTransport.builder().maxPacketBytes(..), up to 65,507)");
+    }
+    if (size > largeMessageBytes) {
+      throw new IllegalArgumentException(
+          "value of " + value.length + " bytes for key '" + key + "' makes a message of " + size
+              + " bytes, more than the " + largeMessageBytes + " bytes the large-message"
+              + " transport carries in one packet of " + largeTransport.maxPayloadBytes()
+              + " bytes; raise its limit or write a smaller value");
+    }
   }
 
   @Override
@@ -214,7 +383,21 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   @Override
+  public void leave() {
+    if (membership != null) {
+      call(
+          () -> {
+            membership.leave();
+            return null;
+          });
+    }
+  }
+
+  @Override
   public List<Member> members() {
+    if (membership != null) {
+      return call(membership::members);
+    }
     List<Member> out = new ArrayList<>();
     addresses.forEach((memberId, address) -> out.add(new Member(memberId, address, MemberState.ALIVE, 0)));
     if (!addresses.containsKey(id)) {
@@ -228,6 +411,11 @@ public final class DefaultGossipNode implements GossipNode {
   public NodeMetrics metrics() {
     Map<String, Long> all = new HashMap<>(call(() -> env.counters().snapshot()));
     wireCounters.forEach((k, v) -> all.merge(k, v.sum(), Long::sum));
+    // The transports' own counters (socket-level drops the node never sees), under a prefix.
+    transport.metrics().forEach((k, v) -> all.put("transport." + k, v));
+    if (largeTransport != null) {
+      largeTransport.metrics().forEach((k, v) -> all.put("large_transport." + k, v));
+    }
     return new NodeMetrics(all);
   }
 
@@ -237,7 +425,13 @@ public final class DefaultGossipNode implements GossipNode {
       return;
     }
     try {
-      executor.submit(engine::stop).get();
+      executor.submit(
+          () -> {
+            engine.stop();
+            if (membership != null) {
+              membership.stop();
+            }
+          }).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | RejectedExecutionException e) {
@@ -245,35 +439,177 @@ public final class DefaultGossipNode implements GossipNode {
     }
     executor.shutdownNow();
     transport.close();
+    if (largeTransport != null) {
+      largeTransport.close();
+    }
+  }
+
+  /**
+   * Sets the source of piggybacked filler for room left in packets (membership updates); runs
+   * on the node's executor. Internal wiring, not API.
+   */
+  public void piggyback(PacketAssembler.Piggyback source) {
+    call(
+        () -> {
+          assembler.piggyback(source);
+          return null;
+        });
   }
 
   // ------------------------------------------------------------------ wire
 
+  /** The engine's sink: encode now, queue for the peer; the end of the task sends it. */
   private void send(NodeId to, GossipMessage message) {
-    InetSocketAddress address = addresses.get(to);
-    if (address == null) {
+    if (addressOf(to) == null) {
       drop("dropped.unknown_peer", "no address for peer " + to);
       return;
     }
-    byte[] encoded;
+    // Sized before encoding, so a message over the codec's own limit (64 hot rumors of a kilobyte
+    // each) is split instead of refused by the encoder. A codec that cannot size a message type
+    // (-1) is asked to encode it and judged by the result.
+    int size = sizeOf(message);
+    int max = assembler.maxMessageBytes();
+    if (size < 0 || size <= max) {
+      byte[] encoded = encode(message);
+      if (encoded == null) {
+        return;
+      }
+      if (encoded.length <= max) {
+        queue(to, message, encoded);
+        return;
+      }
+      size = encoded.length;
+    }
+    if (largeTransport != null && size <= largeMessageBytes) {
+      byte[] encoded = encode(message);
+      if (encoded != null) {
+        sendLarge(to, encoded);
+      }
+      return;
+    }
+    MessageSplitter.Result split = MessageSplitter.split(message, codec, max);
+    if (split == null) {
+      drop("dropped.oversized_out", message.getClass().getSimpleName() + " of " + size
+          + " bytes does not fit a datagram (at most " + max + " bytes of message) and cannot be"
+          + " split; configure a large-message transport or raise the packet budget");
+      return;
+    }
+    if (split.leftOut() > 0) {
+      drop("dropped.oversized_out", split.leftOut(), split.leftOut() + " element(s) of a "
+          + message.getClass().getSimpleName() + " for " + to + " do not fit a datagram even"
+          + " alone (at most " + max + " bytes of message); configure a large-message transport"
+          + " or raise the packet budget");
+    }
+    count("messages.split");
+    for (GossipMessage piece : split.pieces()) {
+      byte[] bytes = encode(piece);
+      if (bytes == null) {
+        continue;
+      }
+      if (bytes.length > max) {
+        // Only a codec whose encodedSize disagrees with encode gets here.
+        drop("dropped.oversized_out", piece.getClass().getSimpleName() + " piece of "
+            + bytes.length + " bytes still does not fit a datagram (codec sizes disagree)");
+        continue;
+      }
+      queue(to, piece, bytes);
+    }
+  }
+
+  /** Queues an encoded message; a peer with a full packet's worth gets it now. */
+  private void queue(NodeId to, GossipMessage message, byte[] encoded) {
+    if (assembler.offer(to, TrafficClass.of(message, encoded), encoded)) {
+      assembler.flushFull(to, this::sendPacket);
+    }
+  }
+
+  private int sizeOf(GossipMessage message) {
     try {
-      encoded = codec.encode(message);
+      return codec.encodedSize(message);
+    } catch (RuntimeException unknownType) {
+      return -1;
+    }
+  }
+
+  private byte[] encode(GossipMessage message) {
+    try {
+      return codec.encode(message);
     } catch (CodecException e) {
       drop("dropped.encode", "could not encode " + message.getClass().getSimpleName() + ": "
           + e.getMessage());
+      return null;
+    }
+  }
+
+  /** One message alone over the large-message transport, in a version-1 envelope. */
+  private void sendLarge(NodeId to, byte[] encoded) {
+    InetSocketAddress address = largeAddresses.getOrDefault(to, addressOf(to));
+    transmit(largeTransport, to, address, WireEnvelope.wrap(id, encoded), 1);
+  }
+
+  /** Runs after every executor task: packs and sends what the task queued. */
+  private void flushPackets() {
+    try {
+      if (assembler.flush(this::sendPacket)) {
+        // More than one flush's worth for some peer: the rest goes in a task of its own, after
+        // whatever is already waiting, so other events are not held up behind a burst.
+        executor.execute(() -> {});
+      }
+    } catch (RejectedExecutionException closing) {
+      // Closing: what is left would go nowhere.
+    } catch (RuntimeException e) {
+      // Never let a failure here kill the node's only thread.
+      drop("dropped.send_refused", "packing failed: " + e);
+    }
+  }
+
+  private void sendPacket(NodeId to, byte[] plaintext, int messages) {
+    transmit(transport, to, addressOf(to), plaintext, messages);
+  }
+
+  /** Where {@code peer} receives datagrams: from SWIM if it runs, else the static map. */
+  private InetSocketAddress addressOf(NodeId peer) {
+    return membership != null ? membership.addressOf(peer) : addresses.get(peer);
+  }
+
+  /**
+   * SWIM's sends, by address (a seed's id is not known before it answers): one message, one
+   * packet, at once, since probe timeouts are measured from this moment.
+   */
+  private void sendTo(InetSocketAddress address, GossipMessage message) {
+    byte[] encoded = encode(message);
+    if (encoded == null) {
       return;
     }
-    byte[] sealed = protector.seal(WireEnvelope.wrap(id, encoded), associatedData);
-    if (sealed.length > transport.maxPayloadBytes()) {
-      drop("dropped.oversized_out", "packet of " + sealed.length + " bytes exceeds the transport's "
-          + transport.maxPayloadBytes());
+    if (encoded.length > assembler.maxMessageBytes()) {
+      drop("dropped.oversized_out", message.getClass().getSimpleName() + " of " + encoded.length
+          + " bytes does not fit a datagram (at most " + assembler.maxMessageBytes() + ")");
       return;
     }
-    if (transport.send(address, sealed)) {
-      count("messages.sent");
+    transmit(transport, null, address, WireEnvelope.wrap(id, encoded), 1);
+  }
+
+  private void transmit(Transport via, NodeId to, InetSocketAddress address, byte[] plaintext,
+      int messages) {
+    if (address == null) {
+      // The peer left the membership between queueing and sending.
+      drop("dropped.unknown_peer", messages, "no address for peer " + to);
+      return;
+    }
+    byte[] sealed = protector.seal(plaintext, associatedData);
+    if (sealed.length > via.maxPayloadBytes()) {
+      // Only a protector whose overhead varies gets here: the budget assumed the measured one.
+      drop("dropped.oversized_out", messages, "packet of " + sealed.length + " bytes exceeds the"
+          + " transport's " + via.maxPayloadBytes());
+      return;
+    }
+    if (via.send(address, sealed)) {
+      countAdd("messages.sent", messages);
+      count("packets.sent");
       countAdd("bytes.sent", sealed.length);
     } else {
-      drop("dropped.send_refused", "transport refused a packet to " + to);
+      drop("dropped.send_refused", messages, "transport refused a packet to " + to + " at "
+          + address);
     }
   }
 
@@ -282,7 +618,8 @@ public final class DefaultGossipNode implements GossipNode {
       return;
     }
     countAdd("bytes.received", packet.length);
-    if (packet.length > config.maxMessageBytes() + protector.overheadBytes() + 258) {
+    count("packets.received");
+    if (packet.length > maxInboundBytes) {
       drop("dropped.oversized", "packet of " + packet.length + " bytes from " + from);
       return;
     }
@@ -290,18 +627,25 @@ public final class DefaultGossipNode implements GossipNode {
     try {
       plain = protector.open(packet, associatedData);
     } catch (AuthenticationException e) {
-      drop("dropped.auth", "packet from " + from + " failed authentication: " + e.getMessage());
+      String why = String.valueOf(e.getMessage());
+      // The protectors' refusals start with their reason (docs/security.md, "Limits and errors").
+      String reason = why.startsWith("replayed packet") || why.startsWith("reflected packet")
+          ? "dropped.replay" : "dropped.auth";
+      drop(reason, "packet from " + from + " refused: " + why);
       return;
     } catch (RuntimeException e) {
       drop("dropped.auth", "packet from " + from + " could not be opened: " + e);
       return;
     }
-    GossipMessage message;
+    GossipMessage[] messages;
     NodeId sender;
     try {
-      WireEnvelope envelope = WireEnvelope.read(plain);
+      WireEnvelope envelope = WireEnvelope.read(plain, codec.maxMessageBytes());
       sender = envelope.sender();
-      message = codec.decode(plain, envelope.messageOffset(), plain.length - envelope.messageOffset());
+      messages = new GossipMessage[envelope.messageCount()];
+      for (int i = 0; i < messages.length; i++) {
+        messages[i] = codec.decode(plain, envelope.messageOffset(i), envelope.messageLength(i));
+      }
     } catch (CodecException e) {
       drop("dropped.malformed", "malformed packet from " + from + ": " + e.getMessage());
       return;
@@ -309,11 +653,27 @@ public final class DefaultGossipNode implements GossipNode {
       drop("dropped.malformed", "malformed packet from " + from + ": " + e);
       return;
     }
-    count("messages.received");
+    countAdd("messages.received", messages.length);
     try {
-      executor.execute(() -> engine.receive(sender, message));
+      // One task per packet: the replies to all its messages share the flush at its end.
+      executor.execute(
+          () -> {
+            for (GossipMessage m : messages) {
+              deliver(sender, from, m);
+            }
+          });
     } catch (RejectedExecutionException closing) {
       // Closed while this packet was in flight: nothing to do.
+    }
+  }
+
+  private void deliver(NodeId sender, InetSocketAddress from, GossipMessage message) {
+    if (!(message instanceof MembershipMessage)) {
+      engine.receive(sender, message);
+    } else if (membership != null && !engine.isStopped()) {
+      membership.receive(sender, from, (MembershipMessage) message);
+    } else {
+      count("dropped.no_membership");
     }
   }
 
@@ -326,7 +686,11 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   private void drop(String reason, String detail) {
-    count(reason);
+    drop(reason, 1, detail);
+  }
+
+  private void drop(String reason, long count, String detail) {
+    countAdd(reason, count);
     long now = System.nanoTime();
     Long last = lastLogged.get(reason);
     if (last == null || now - last > LOG_EVERY_NANOS) {

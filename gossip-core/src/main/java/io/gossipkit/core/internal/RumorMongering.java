@@ -416,7 +416,10 @@ public final class RumorMongering implements DisseminationStrategy {
     return Math.min(RumorReply.MAX_ACKED, ctx.config().maxEntriesPerMessage());
   }
 
-  /** The hot rumors to send this round: all of them, or the least-sent if there are too many. */
+  /**
+   * The hot rumors to send this round: all of them, or, if there are too many, the least sent,
+   * newest first among equals.
+   */
   private List<Entry> batch(GossipContext ctx) {
     if (hotCount == 0) {
       return List.of();
@@ -435,7 +438,13 @@ public final class RumorMongering implements DisseminationStrategy {
       batch = List.of(es);
     } else {
       Hot[] sorted = Arrays.copyOf(hot, hotCount);
-      Arrays.sort(sorted, (a, b) -> Integer.compare(a.sends, b.sends));
+      // Least sent first, and among equals the newest: a fresh rumor has the most nodes left to
+      // reach, and a newer write of a key supersedes what older rumors carry.
+      Arrays.sort(
+          sorted,
+          (a, b) -> a.sends != b.sends
+              ? Integer.compare(a.sends, b.sends)
+              : Long.compare(b.learnedAt, a.learnedAt));
       Entry[] es = new Entry[max];
       for (int i = 0; i < max; i++) {
         es[i] = sorted[i].entry;

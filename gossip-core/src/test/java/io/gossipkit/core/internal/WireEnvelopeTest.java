@@ -9,6 +9,7 @@ import io.gossipkit.api.CodecException;
 import io.gossipkit.api.NodeId;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The packet plaintext header: format version, sender id length, sender id. */
@@ -109,5 +110,69 @@ class WireEnvelopeTest {
       String message = rejected(packet);
       assertTrue(message.contains("not valid UTF-8"), Arrays.toString(packet) + ": " + message);
     }
+  }
+
+  // ------------------------------------------------------------------ compound (version 2)
+
+  /** A compound packet (at least two messages) or a version-1 one. */
+  private static byte[] compound(String sender, byte[]... messages) {
+    return WireEnvelope.wrapAll(sender.getBytes(StandardCharsets.UTF_8), List.of(messages));
+  }
+
+  private static String rejectedCompound(byte[] packet, int maxMessageBytes) {
+    return assertThrows(CodecException.class, () -> WireEnvelope.read(packet, maxMessageBytes))
+        .getMessage();
+  }
+
+  @Test
+  void compoundPacketListsEveryMessageInOrder() throws CodecException {
+    byte[] big = new byte[300];
+    Arrays.fill(big, (byte) 7);
+    byte[] packet = compound("node-a", bytes(1, 22, 5), big, bytes(9));
+
+    WireEnvelope env = WireEnvelope.read(packet, 1000);
+
+    assertEquals("node-a", env.sender().value());
+    assertEquals(3, env.messageCount());
+    assertArrayEquals(bytes(1, 22, 5), slice(packet, env, 0));
+    assertArrayEquals(big, slice(packet, env, 1));
+    assertArrayEquals(bytes(9), slice(packet, env, 2));
+  }
+
+  @Test
+  void versionOneReadsAsOneMessage() throws CodecException {
+    WireEnvelope env = WireEnvelope.read(WireEnvelope.wrap(NodeId.of("a"), bytes(1, 2, 3)), 100);
+
+    assertEquals(1, env.messageCount());
+    assertEquals(3, env.messageOffset(0));
+    assertEquals(3, env.messageLength(0));
+  }
+
+  @Test
+  void compoundFramesAreCheckedBeforeUse() {
+    assertTrue(rejectedCompound(bytes(2, 1, 'a', 0, 0), 100).contains("empty message"));
+    assertTrue(rejectedCompound(bytes(2, 1, 'a', 0, 5, 1, 2), 100).contains("runs past the end"));
+    assertTrue(rejectedCompound(bytes(2, 1, 'a', 0), 100).contains("truncated frame length"));
+    assertTrue(rejectedCompound(bytes(2, 1, 'a', 0, 3, 1, 2, 3), 2)
+        .contains("exceeds maxMessageBytes 2"));
+    assertTrue(rejectedCompound(bytes(2, 1, 'a'), 100).contains("no message"));
+    // A frame length near 65,535 is refused against the bytes present, not allocated.
+    assertTrue(rejectedCompound(bytes(2, 1, 'a', 0xFF, 0xFF, 1), Integer.MAX_VALUE)
+        .contains("65535 bytes runs past the end"));
+  }
+
+  @Test
+  void compoundPacketOfTooManyMessagesIsRefused() throws CodecException {
+    byte[][] tiny = new byte[WireEnvelope.MAX_MESSAGES + 1][];
+    Arrays.fill(tiny, bytes(1));
+
+    assertTrue(rejectedCompound(compound("a", tiny), 100).contains("more than 1024 messages"));
+    byte[][] most = Arrays.copyOf(tiny, WireEnvelope.MAX_MESSAGES);
+    assertEquals(WireEnvelope.MAX_MESSAGES, WireEnvelope.read(compound("a", most), 100)
+        .messageCount());
+  }
+
+  private static byte[] slice(byte[] packet, WireEnvelope env, int i) {
+    return Arrays.copyOfRange(packet, env.messageOffset(i), env.messageOffset(i) + env.messageLength(i));
   }
 }

@@ -13,11 +13,19 @@ import io.gossipkit.api.Entry;
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.MemberState;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
+import io.gossipkit.api.message.Ack;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.MemberGossip;
+import io.gossipkit.api.message.MemberSync;
+import io.gossipkit.api.message.MemberUpdate;
+import io.gossipkit.api.message.Nack;
+import io.gossipkit.api.message.Ping;
+import io.gossipkit.api.message.PingReq;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
@@ -26,6 +34,9 @@ import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +76,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class CodecContract {
   private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
-  private static final int TYPES = 9;
+  /**
+   * Message types generated: the seven of the strategies, the six of SWIM membership and the two
+   * of lazy rumor pushes.
+   */
+  private static final int TYPES = 15;
 
   private Codec codec;
   private GossipConfig config;
@@ -546,7 +561,9 @@ public abstract class CodecContract {
         new SyncDigest(Exchange.PULL, new Digest(0, entries,
             Collections.nCopies(entries, new KeyVersion("", version(2))))),
         new SyncDigest(Exchange.PULL, new Digest(0, 1, List.of(new KeyVersion(longKey,
-            version(2))))));
+            version(2))))),
+        new MemberGossip(Collections.nCopies(entries, new MemberUpdate(NodeId.of("m"), null,
+            MemberState.DEAD, 1, NodeId.of("m")))));
   }
 
   /**
@@ -652,11 +669,60 @@ public abstract class CodecContract {
           case 6:
             return new MailAck(number());
           case 7:
+            return new Ping(number(), nodeId(), updates());
+          case 8:
+            return new PingReq(number(), nodeId(), address(), updates());
+          case 9:
+            return new Ack(number(), updates());
+          case 10:
+            return new MemberSync(random.nextBoolean(), updates());
+          case 11:
+            return new MemberGossip(updates());
+          case 12:
+            return new Nack(number());
+          case 13:
             return new RumorOffer(keyVersions(
                 Math.min(RumorOffer.MAX_OFFERED, count())), random.nextBoolean());
           default:
             return new RumorRequest(keyVersions(Math.min(RumorRequest.MAX_WANTED, count())));
         }
+      }
+
+      NodeId nodeId() {
+        String id = text(8, NodeId.MAX_UTF8_BYTES);
+        return NodeId.of(id.isEmpty() ? "o" : id);
+      }
+
+      /** An IPv4, IPv6 or unresolved (host name) address with any port. */
+      InetSocketAddress address() {
+        int port = random.nextInt(65_536);
+        estimate += 20;
+        int kind = random.nextInt(3);
+        if (kind == 2) {
+          String host = text(12, 255);
+          return InetSocketAddress.createUnresolved(host.isEmpty() ? "h" : host, port);
+        }
+        byte[] ip = new byte[kind == 0 ? 4 : 16];
+        random.nextBytes(ip);
+        try {
+          return new InetSocketAddress(InetAddress.getByAddress(ip), port);
+        } catch (UnknownHostException e) {
+          throw new AssertionError("4 or 16 bytes are always an address", e);
+        }
+      }
+
+      List<MemberUpdate> updates() {
+        List<MemberUpdate> list = new ArrayList<>();
+        MemberState[] states = MemberState.values();
+        for (int n = count(); n > 0; n--) {
+          NodeId id = nodeId();
+          MemberState state = states[random.nextInt(states.length)];
+          InetSocketAddress address =
+              state == MemberState.ALIVE || random.nextBoolean() ? address() : null;
+          NodeId from = random.nextBoolean() ? id : nodeId();
+          list.add(new MemberUpdate(id, address, state, number() & Long.MAX_VALUE, from));
+        }
+        return list;
       }
 
       int count() {

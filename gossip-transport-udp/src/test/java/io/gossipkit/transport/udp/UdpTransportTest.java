@@ -162,6 +162,40 @@ class UdpTransportTest {
   }
 
   @Test
+  void aBurstFromSeveralThreadsArrivesWholeAndEachSendersPacketsInOrder() throws Exception {
+    int threads = 4;
+    int perThread = 500;
+    BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
+    try (UdpTransport a = on("127.0.0.1").build(); UdpTransport b = on("127.0.0.1").build()) {
+      a.start((f, p) -> { });
+      b.start((f, p) -> inbox.add(new Got(f, p)));
+      Thread[] senders = new Thread[threads];
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        senders[t] = new Thread(() -> {
+          for (int i = 0; i < perThread; i++) {
+            assertTrue(a.send(b.localAddress(), new byte[] {(byte) id, (byte) (i >>> 8), (byte) i}));
+          }
+        });
+        senders[t].start();
+      }
+      for (Thread t : senders) {
+        t.join(10_000);
+      }
+      int[] next = new int[threads];
+      for (int n = 0; n < threads * perThread; n++) {
+        Got g = poll(inbox);
+        assertNotNull(g, "only " + n + " of " + threads * perThread + " arrived; " + a.metrics());
+        int id = g.bytes()[0];
+        int seq = ((g.bytes()[1] & 0xff) << 8) | (g.bytes()[2] & 0xff);
+        assertEquals(next[id]++, seq, "packets of sender thread " + id + " out of order");
+      }
+      assertEquals((long) threads * perThread, a.metrics().get("packets.out"));
+      assertEquals(0L, a.metrics().get("dropped.queue_full"));
+    }
+  }
+
+  @Test
   void sendNeverThrows() throws Exception {
     try (UdpTransport t = on("127.0.0.1").build()) {
       assertFalse(t.send(new InetSocketAddress("127.0.0.1", 9), new byte[1]), "not started yet");

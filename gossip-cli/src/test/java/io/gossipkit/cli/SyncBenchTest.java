@@ -4,29 +4,17 @@ import static io.gossipkit.cli.DemoCommandTest.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 class SyncBenchTest {
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new GossipCommand())
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true))
-        .execute(args);
-    assertEquals(0, exit, err.toString());
-    return out.toString().strip();
-  }
-
   @Test
   @Timeout(120)
   void twoTcpNodesRepairTheDifferenceAndPrintOneJsonObjectWithTheFourFigures() {
-    String json = run("bench", "sync", "--keys", "3000", "--diff", "6", "--timeout", "60",
-        "--format", "json");
+    CliRun.Result r = CliRun.gossip("bench", "sync", "--keys", "3000", "--diff", "6",
+        "--timeout", "60", "--format", "json");
+    assertEquals(0, r.exitCode(), r.err());
+    String json = r.out().strip();
 
     assertTrue(json.startsWith("{") && json.endsWith("}") && !json.contains("\n"), json);
     assertEquals(3000, number(json, "keys"));
@@ -42,12 +30,9 @@ class SyncBenchTest {
 
   @Test
   void refusesADifferenceLargerThanTheReplica() {
-    StringWriter err = new StringWriter();
-    int exit = new CommandLine(new GossipCommand())
-        .setOut(new PrintWriter(new StringWriter(), true))
-        .setErr(new PrintWriter(err, true))
-        .execute("bench", "sync", "--keys", "10", "--diff", "11");
-    assertEquals(2, exit);
-    assertTrue(err.toString().contains("--diff must be in [0, --keys], was 11"), err.toString());
+    CliRun.Result r = CliRun.gossip("bench", "sync", "--keys", "10", "--diff", "11");
+
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--diff must be in [0, --keys], was 11"), r.err());
   }
 }

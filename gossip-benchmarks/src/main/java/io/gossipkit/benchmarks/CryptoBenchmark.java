@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Seal+open throughput of every AEAD packet protector beside the JDK's own AES-GCM
- * ({@code jdk-aes-256-gcm}: SunJCE {@code AES/GCM/NoPadding}, a fresh nonce per packet).
+ * ({@code jdk-aes-128-gcm} and {@code jdk-aes-256-gcm}: SunJCE {@code AES/GCM/NoPadding}, a fresh
+ * nonce per packet).
  *
  * <p>One operation is one packet of {@code size} plaintext bytes sealed by a sender and opened
  * by a receiver that accepts the sender's packets, bound to a cluster label. Every operation
@@ -37,7 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class CryptoBenchmark {
-  @Param({"aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-256-gcm"})
+  @Param({
+    "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-128-gcm",
+    "jdk-aes-256-gcm"
+  })
   public String aead;
 
   @Param({"64", "512", "1400"})

@@ -14,7 +14,8 @@ import java.util.List;
 final class Variants {
   /** Every variant, by the name its {@code @Param} uses. */
   static final List<String> NAMES =
-      List.of("aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-256-gcm");
+      List.of("aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305",
+          "jdk-aes-128-gcm", "jdk-aes-256-gcm");
 
   /**
    * The associated data of every packet, as a node passes it: {@code "gossipkit/1/"} and a
@@ -34,13 +35,13 @@ final class Variants {
    * @throws IllegalArgumentException if {@code name} is not one of {@link #NAMES}
    */
   static Pair newPair(String name) {
-    if (name.equals("jdk-aes-256-gcm")) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      return new Pair(new JdkAesGcm(key), new JdkAesGcm(key));
-    }
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("aead must be one of " + NAMES + ", was " + name);
+    }
+    if (name.startsWith("jdk-aes-")) {
+      byte[] key = new byte[name.equals("jdk-aes-128-gcm") ? 16 : 32];
+      new SecureRandom().nextBytes(key);
+      return new Pair(new JdkAesGcm(key), new JdkAesGcm(key));
     }
     // Two nodes of one cluster: one keyring, the default replay policy, the system clock.
     Keyring keys = Keyring.generate();

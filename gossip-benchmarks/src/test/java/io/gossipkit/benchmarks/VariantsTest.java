@@ -1,11 +1,14 @@
 package io.gossipkit.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.AuthenticationException;
+import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,10 +18,17 @@ class VariantsTest {
     return Variants.NAMES;
   }
 
+  @Test
+  void theBenchmarkMeasuresEveryVariant() throws NoSuchFieldException {
+    assertEquals(Variants.NAMES, List.of(CryptoBenchmark.class.getField("aead")
+        .getAnnotation(org.openjdk.jmh.annotations.Param.class).value()));
+  }
+
   @ParameterizedTest
   @MethodSource("names")
   void receiverOpensEveryFreshPacketOfTheSender(String name) throws AuthenticationException {
     Variants.Pair pair = Variants.newPair(name);
+    assertEquals(name, pair.sender().name(), "the variant is what it says");
     for (int size : new int[] {64, 512, 1400}) {
       byte[] payload = new byte[size];
       new SplittableRandom(size).nextBytes(payload);

@@ -24,13 +24,19 @@ public final class JdkAesGcm implements PacketProtector {
   private static final int TAG_BITS = 128;
 
   private final SecretKeySpec key;
+  private final String name;
   private final Cipher encrypt;
   private final Cipher decrypt;
   private final byte[] nonce = new byte[NONCE_BYTES];
   private long counter;
 
+  /** A sealer and opener under {@code key}: 16 bytes for AES-128, 32 for AES-256. */
   public JdkAesGcm(byte[] key) {
+    if (key.length != 16 && key.length != 32) {
+      throw new IllegalArgumentException("key must be 16 or 32 bytes, was " + key.length);
+    }
     this.key = new SecretKeySpec(key, "AES");
+    this.name = "jdk-aes-" + key.length * 8 + "-gcm";
     try {
       encrypt = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
       decrypt = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
@@ -42,7 +48,7 @@ public final class JdkAesGcm implements PacketProtector {
 
   @Override
   public String name() {
-    return "jdk-aes-256-gcm";
+    return name;
   }
 
   @Override

@@ -15,7 +15,8 @@ class BenchCommandTest {
   private static final Pattern ROW =
       Pattern.compile(
           "\\{\"aead\":\"([a-z0-9-]+)\",\"size\":(\\d+),"
-              + "\"mb_per_s\":([0-9.]+),\"ops_per_s\":([0-9.]+)\\}");
+              + "\"mb_per_s\":([0-9.]+),\"ops_per_s\":([0-9.]+),"
+              + "\"cpu_mb_per_s\":([0-9.]+)\\}");
 
 
   @Test
@@ -36,10 +37,12 @@ class BenchCommandTest {
       assertEquals("64", m.group(2), json);
       assertTrue(Double.parseDouble(m.group(3)) > 0, json);
       assertTrue(Double.parseDouble(m.group(4)) > 0, json);
+      assertTrue(Double.parseDouble(m.group(5)) > 0, json);
     }
     assertEquals(json.length(), end, "the array ends after the last row: " + json);
     assertEquals(
-        List.of("aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "jdk-aes-256-gcm"),
+        List.of("aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305",
+            "jdk-aes-128-gcm", "jdk-aes-256-gcm"),
         aeads);
   }
 
@@ -53,9 +56,9 @@ class BenchCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     String[] lines = r.out().split(System.lineSeparator());
     assertEquals(4, lines.length, r.out());
-    assertTrue(lines[0].matches("aead +size +mb_per_s +ops_per_s"), lines[0]);
-    assertTrue(lines[2].matches("jdk-aes-256-gcm +64 +[0-9.]+ +[0-9]+"), lines[2]);
-    assertTrue(lines[3].matches("jdk-aes-256-gcm +128 +[0-9.]+ +[0-9]+"), lines[3]);
+    assertTrue(lines[0].matches("aead +size +mb_per_s +ops_per_s +cpu_mb_per_s"), lines[0]);
+    assertTrue(lines[2].matches("jdk-aes-256-gcm +64 +[0-9.]+ +[0-9]+ +[0-9.]+"), lines[2]);
+    assertTrue(lines[3].matches("jdk-aes-256-gcm +128 +[0-9.]+ +[0-9]+ +[0-9.]+"), lines[3]);
   }
 
   @Test
@@ -64,7 +67,8 @@ class BenchCommandTest {
 
     assertEquals(2, r.exitCode());
     assertTrue(
-        r.err().contains("aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, jdk-aes-256-gcm"),
+        r.err().contains("aes-128-gcm, aes-256-gcm, chacha20-poly1305, xchacha20-poly1305,"
+            + " jdk-aes-128-gcm, jdk-aes-256-gcm"),
         r.err());
     assertEquals("", r.out());
   }

@@ -8,28 +8,36 @@ import java.util.stream.Collectors;
  * The authenticated ciphers a {@link PacketProtectors} protector can seal with, each with the name
  * used in configuration and key files and the one-byte id written in every packet header.
  *
- * <p>All three use 256-bit keys and 128-bit tags. The ids are part of the wire format and never
- * change meaning.
+ * <p>All take the same 32-byte keyring keys and use 128-bit tags; each packet's cipher key is
+ * derived from the keyring key ({@link #cipherKeyBytes()} long). The ids are part of the wire
+ * format and never change meaning. {@code docs/security.md} says which to choose and why.
  */
 public enum AeadAlgorithm {
   /** AES-256 in Galois/Counter mode (NIST SP 800-38D), 96-bit nonce. Fast with AES-NI. */
-  AES_256_GCM("aes-256-gcm", 1, 12),
+  AES_256_GCM("aes-256-gcm", 1, 12, 32),
   /** ChaCha20-Poly1305 as in RFC 8439, 96-bit nonce. Fast without AES hardware. */
-  CHACHA20_POLY1305("chacha20-poly1305", 2, 12),
+  CHACHA20_POLY1305("chacha20-poly1305", 2, 12, 32),
   /**
    * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): HChaCha20 derives a subkey from the first 128
    * bits of a 192-bit nonce, then ChaCha20-Poly1305 runs under it.
    */
-  XCHACHA20_POLY1305("xchacha20-poly1305", 3, 24);
+  XCHACHA20_POLY1305("xchacha20-poly1305", 3, 24, 32),
+  /**
+   * AES-128 in Galois/Counter mode, 96-bit nonce: four fewer AES rounds than AES-256 per block,
+   * the fastest here with AES-NI, and the default ({@link PacketProtectors#DEFAULT_ALGORITHM}).
+   */
+  AES_128_GCM("aes-128-gcm", 4, 12, 16);
 
   private final String wireName;
   private final int id;
   private final int nonceBytes;
+  private final int cipherKeyBytes;
 
-  AeadAlgorithm(String wireName, int id, int nonceBytes) {
+  AeadAlgorithm(String wireName, int id, int nonceBytes, int cipherKeyBytes) {
     this.wireName = wireName;
     this.id = id;
     this.nonceBytes = nonceBytes;
+    this.cipherKeyBytes = cipherKeyBytes;
   }
 
   /** The configuration name, such as {@code "aes-256-gcm"}. */
@@ -45,6 +53,14 @@ public enum AeadAlgorithm {
   /** Length of the cipher's nonce in bytes. */
   public int nonceBytes() {
     return nonceBytes;
+  }
+
+  /**
+   * Length in bytes of the key the cipher runs under, derived per session from the 32-byte keyring
+   * key: 16 for AES-128-GCM, 32 for the others.
+   */
+  public int cipherKeyBytes() {
+    return cipherKeyBytes;
   }
 
   /**

@@ -154,7 +154,7 @@ class KeyringTest {
         "keys: line 2: key id 1 appears twice");
     assertMessage("primary 9\n1 " + b64(key(1)), "keys: primary key 9 is not among the keys [1]");
     assertMessage("1 aes-128 " + b64(key(1)), "keys: line 1: unknown algorithm 'aes-128': "
-        + "expected one of aes-256-gcm, chacha20-poly1305, xchacha20-poly1305");
+        + "expected one of aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, aes-128-gcm");
     assertMessage("# nothing", "keys: no keys");
   }
 

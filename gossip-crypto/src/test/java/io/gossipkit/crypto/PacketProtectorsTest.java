@@ -52,6 +52,42 @@ class PacketProtectorsTest {
     assertEquals(a.wireName(), alice.name());
   }
 
+  @ParameterizedTest
+  @EnumSource(AeadAlgorithm.class)
+  void aForgeryCopyingAGenuinePacketsHeaderDoesNotStopTheGenuinePacket(AeadAlgorithm a)
+      throws Exception {
+    Keyring keys = Keyring.generate();
+    AeadPacketProtector alice = protector(a, keys, "alice");
+    AeadPacketProtector bob = protector(a, keys, "bob");
+    for (int i = 0; i < 3; i++) {
+      byte[] genuine = alice.seal(("update " + i).getBytes(StandardCharsets.UTF_8), AD);
+      byte[] forged = genuine.clone();
+      forged[forged.length - 1] ^= 1; // same session, key and counter; the tag no longer matches
+      assertRefusedAsForged(bob, forged);
+      assertRefusedAsForged(bob, forged);
+      assertArrayEquals(("update " + i).getBytes(StandardCharsets.UTF_8), bob.open(genuine, AD));
+    }
+    assertEquals(6, bob.metrics().rejected(Rejection.AUTH));
+  }
+
+  @ParameterizedTest
+  @EnumSource(AeadAlgorithm.class)
+  void aForgeryNamingTheNextCounterOfOurSessionDoesNotStopOurNextSeal(AeadAlgorithm a)
+      throws Exception {
+    Keyring keys = Keyring.generate();
+    AeadPacketProtector alice = protector(a, keys, "alice");
+    AeadPacketProtector bob = protector(a, keys, "bob");
+    byte[] first = alice.seal(new byte[] {1}, AD);
+    // Anyone sees alice's session id and counter in the clear: forge her next packet's header.
+    byte[] forged = first.clone();
+    forged[29]++;
+    assertRefusedAsForged(alice, forged);
+    byte[] next = alice.seal(new byte[] {2}, AD);
+    assertArrayEquals(Arrays.copyOfRange(forged, 0, 30), Arrays.copyOfRange(next, 0, 30));
+    assertArrayEquals(new byte[] {1}, bob.open(first, AD));
+    assertArrayEquals(new byte[] {2}, bob.open(next, AD));
+  }
+
   @Test
   void headerCarriesVersionAlgorithmKeyIdAndACountingSession() {
     Keyring keys = Keyring.of(7, Keyring.randomKey());
@@ -121,6 +157,12 @@ class PacketProtectorsTest {
     assertEquals(1L, m.snapshot().get("rejected.unknown_key"));
   }
 
+  /** Refused by the tag check itself, not by any other error on the way. */
+  private static void assertRefusedAsForged(PacketProtector p, byte[] packet) {
+    assertEquals("authentication failed",
+        assertThrows(AuthenticationException.class, () -> p.open(packet, AD)).getMessage());
+  }
+
   private static void assertMessage(PacketProtector p, byte[] packet, String start) {
     try {
       p.open(packet, AD);
@@ -143,7 +185,7 @@ class PacketProtectorsTest {
     assertEquals("plaintext", PacketProtectors.byName("plaintext", null, null, null).name());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PacketProtectors.byName("aes", keys, NodeId.of("n"), clock));
-    assertEquals("unknown packet protector 'aes': expected one of aes-256-gcm, "
+    assertEquals("unknown packet protector 'aes': expected one of aes-128-gcm, aes-256-gcm, "
         + "chacha20-poly1305, xchacha20-poly1305, plaintext", e.getMessage());
     assertInstanceOf(AeadPacketProtector.class,
         PacketProtectors.byName(" AES-256-GCM ", keys, NodeId.of("n"), clock));

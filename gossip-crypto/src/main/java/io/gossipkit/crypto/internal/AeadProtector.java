@@ -13,19 +13,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.bouncycastle.crypto.InvalidCipherTextException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.modes.AEADCipher;
-import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
-import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.HKDFParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Internal: may change at any time. The AEAD packet protector behind {@link
@@ -36,12 +34,13 @@ import org.bouncycastle.crypto.params.KeyParameter;
  *  0       1       2               6                              22              30
  * +-------+-------+---------------+------------------------------+---------------+
  * |version| alg   | key id        | session id                   | counter       |  header,
- * | 0x01  | 1/2/3 | u32 BE        | 16 random bytes              | u64 BE        |  in the clear
+ * | 0x01  | 1..4  | u32 BE        | 16 random bytes              | u64 BE        |  in the clear
  * +-------+-------+---------------+------------------------------+---------------+
  * | id len| sender id (UTF-8) | sent at (ms, i64 BE) | payload   | tag (16)      |  sealed
  * +-------+-------------------+----------------------+-----------+---------------+
  * AEAD key   = HKDF-SHA256(ikm = keyring key, salt = session id,
- *                          info = "gossipkit packet v1 " + algorithm name), 32 bytes
+ *                          info = "gossipkit packet v1 " + algorithm name),
+ *              16 bytes for AES-128-GCM, else 32
  *              (XChaCha20: then HChaCha20(that key, session id), once per session)
  * AEAD nonce = 0x00000000 || counter (12 bytes); for XChaCha20 the 24-byte nonce is
  *              session id || counter, whose first 16 bytes went into the subkey
@@ -51,6 +50,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * <p>Each instance seals under sessions of its own: a random 128-bit id, a key derived for it
  * and a counter from 0. A (key, nonce) pair can repeat only if two sessions draw the same id.
  * A new session starts when the primary key changes and after 2^32 packets.
+ *
+ * <p>The ciphers are the JDK's ({@link JdkAead}, one per thread), so seal and open cost what the
+ * JDK's AEAD costs plus a header, a session lookup and one copy of the payload out of the opened
+ * packet; {@code docs/benchmarks.md} measures the difference.
  */
 public final class AeadProtector implements AeadPacketProtector {
   /** The only header format written and read. */
@@ -80,7 +83,7 @@ public final class AeadProtector implements AeadPacketProtector {
   private final SecureRandom random = new SecureRandom();
   private final SessionTable sessions;
   private final Counters counters;
-  private final ThreadLocal<CipherBox> ciphers;
+  private final ThreadLocal<JdkAead> ciphers;
   private final Object sendLock = new Object();
   private final long sessionPackets;
   private volatile SendSession sending;
@@ -113,7 +116,7 @@ public final class AeadProtector implements AeadPacketProtector {
     this.hkdfInfo = ("gossipkit packet v1 " + algorithm.wireName()).getBytes(StandardCharsets.UTF_8);
     this.sessions = new SessionTable(policy.maxSessions(), policy.windowPackets());
     this.counters = new Counters(sessions::evicted);
-    this.ciphers = ThreadLocal.withInitial(() -> new CipherBox(algorithm));
+    this.ciphers = ThreadLocal.withInitial(() -> new JdkAead(algorithm));
   }
 
   private static long saturatedMillis(java.time.Duration d) {
@@ -188,15 +191,10 @@ public final class AeadProtector implements AeadPacketProtector {
     putLong(out, HEADER_BYTES + 1 + selfBytes.length, clock.millis());
     System.arraycopy(plaintext, 0, out, HEADER_BYTES + innerBytes, plaintext.length);
 
-    CipherBox box = ciphers.get();
     try {
-      AEADCipher c = box.init(true, s.cipherKey, counter);
-      c.processAADBytes(out, 0, HEADER_BYTES);
-      c.processAADBytes(associatedData, 0, associatedData.length);
-      int n = c.processBytes(out, HEADER_BYTES, innerBytes + plaintext.length, out, HEADER_BYTES);
-      c.doFinal(out, HEADER_BYTES + n);
-    } catch (InvalidCipherTextException | RuntimeException e) {
-      box.forget();
+      ciphers.get().sealInPlace(s.cipherKey, counter, out, HEADER_BYTES,
+          innerBytes + plaintext.length, associatedData);
+    } catch (GeneralSecurityException | RuntimeException e) {
       // Sizes are computed above, so this is a bug, not bad input.
       throw new IllegalStateException(algorithm + " failed to seal: " + e, e);
     }
@@ -219,7 +217,7 @@ public final class AeadProtector implements AeadPacketProtector {
         }
         byte[] sessionId = new byte[SESSION_ID_BYTES];
         random.nextBytes(sessionId);
-        KeyParameter key = deriveCipherKey(ks.primary(), sessionId, 0);
+        SecretKey key = deriveCipherKey(ks.primary(), sessionId, 0);
         if (key == null) {
           continue; // the primary was replaced and zeroed meanwhile: read the keys again
         }
@@ -253,13 +251,13 @@ public final class AeadProtector implements AeadPacketProtector {
    * The cipher key for {@code source} and the session id at {@code sessionId[off..off+16]}, or
    * {@code null} if the key was zeroed.
    */
-  private KeyParameter deriveCipherKey(KeyEntry source, byte[] sessionId, int off) {
+  private SecretKey deriveCipherKey(KeyEntry source, byte[] sessionId, int off) {
     byte[] ikm = source.copyKey();
     if (ikm == null) {
       return null;
     }
     byte[] salt = Arrays.copyOfRange(sessionId, off, off + SESSION_ID_BYTES);
-    byte[] derived = new byte[32];
+    byte[] derived = new byte[algorithm.cipherKeyBytes()];
     try {
       HKDFBytesGenerator hkdf = new HKDFBytesGenerator(SHA256Digest.newInstance());
       hkdf.init(new HKDFParameters(ikm, salt, hkdfInfo));
@@ -271,7 +269,7 @@ public final class AeadProtector implements AeadPacketProtector {
         Arrays.fill(derived, (byte) 0);
         derived = sub;
       }
-      return new KeyParameter(derived);
+      return JdkAead.key(algorithm, derived); // a copy: the bytes here are zeroed below
     } finally {
       Arrays.fill(ikm, (byte) 0);
       Arrays.fill(derived, (byte) 0);
@@ -335,7 +333,7 @@ public final class AeadProtector implements AeadPacketProtector {
       throw reject(Rejection.MALFORMED, "counter out of range: " + Long.toUnsignedString(counter));
     }
 
-    KeyParameter key;
+    SecretKey key;
     SessionTable.Session known = sessions.find(sk, source);
     if (known != null) {
       // Refuse replays before paying for decryption; the window is updated only after it.
@@ -351,40 +349,27 @@ public final class AeadProtector implements AeadPacketProtector {
       }
     }
 
-    int sealedBytes = len - HEADER_BYTES;
-    byte[] inner = new byte[sealedBytes - TAG_BYTES];
-    CipherBox box = ciphers.get();
+    // The plaintext lands in this thread's scratch buffer, valid until its next packet.
+    byte[] inner;
     try {
-      AEADCipher c = box.init(false, key, counter);
-      c.processAADBytes(packet, 0, HEADER_BYTES);
-      c.processAADBytes(ad, 0, ad.length);
-      int n = c.processBytes(packet, HEADER_BYTES, sealedBytes, inner, 0);
-      c.doFinal(inner, n);
-    } catch (InvalidCipherTextException e) {
-      box.forget();
-      Arrays.fill(inner, (byte) 0);
+      inner = ciphers.get().open(key, counter, packet, HEADER_BYTES, ad);
+    } catch (AEADBadTagException e) {
       throw reject(Rejection.AUTH, "authentication failed");
-    } catch (RuntimeException e) {
-      box.forget();
-      Arrays.fill(inner, (byte) 0);
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw reject(Rejection.AUTH, "authentication failed (" + e.getClass().getSimpleName() + ")");
     }
+    int innerLen = len - HEADER_BYTES - TAG_BYTES;
 
     // Authentic from here on: a key holder wrote it. Still check every length.
     int idLen = inner[0] & 0xff;
-    if (idLen == 0 || 1 + idLen + 8 > inner.length) {
+    if (idLen == 0 || 1 + idLen + 8 > innerLen) {
       throw reject(Rejection.MALFORMED, "malformed sealed part: sender id of " + idLen
-          + " bytes in " + inner.length);
+          + " bytes in " + innerLen);
     }
-    NodeId sender;
-    try {
-      String id = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(inner, 1, idLen)).toString();
-      sender = NodeId.of(id);
-    } catch (CharacterCodingException | IllegalArgumentException e) {
-      throw reject(Rejection.MALFORMED, "malformed sealed part: sender id is not valid UTF-8");
+    // A session's packets nearly always carry one sender id: compare bytes, decode once.
+    SessionTable.Sender sender = known == null ? null : known.sender(inner, 1, idLen);
+    if (sender == null) {
+      sender = decodeSender(inner, idLen);
     }
     long sentAt = getLong(inner, 1 + idLen);
     long now = clock.millis();
@@ -399,7 +384,7 @@ public final class AeadProtector implements AeadPacketProtector {
     if (isOwn(sk)) {
       throw reject(Rejection.REPLAY, "reflected packet: sealed by this protector");
     }
-    switch (sessions.accept(sk, source, key, counter, sentAt)) {
+    switch (sessions.accept(sk, source, key, sender, counter, sentAt)) {
       case DUPLICATE:
         throw replay(true, sk, counter);
       case TOO_OLD:
@@ -412,7 +397,22 @@ public final class AeadProtector implements AeadPacketProtector {
         break;
     }
     counters.opened1();
-    return new OpenedPacket(sender, sentAt, Arrays.copyOfRange(inner, 1 + idLen + 8, inner.length));
+    return new OpenedPacket(sender.id(), sentAt,
+        Arrays.copyOfRange(inner, 1 + idLen + 8, innerLen));
+  }
+
+  /** The sender id at {@code inner[1, 1 + idLen)}, which must be UTF-8 and a valid node id. */
+  private SessionTable.Sender decodeSender(byte[] inner, int idLen)
+      throws AuthenticationException {
+    try {
+      String id = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(inner, 1, idLen)).toString();
+      return new SessionTable.Sender(NodeId.of(id), Arrays.copyOfRange(inner, 1, 1 + idLen));
+    } catch (CharacterCodingException | IllegalArgumentException e) {
+      throw reject(Rejection.MALFORMED, "malformed sealed part: sender id is not valid UTF-8");
+    }
   }
 
   private AuthenticationException replay(boolean duplicate, SessionKey sk, long counter) {
@@ -443,45 +443,14 @@ public final class AeadProtector implements AeadPacketProtector {
     final KeyEntry source;
     final int keyId;
     final byte[] sessionId;
-    final KeyParameter cipherKey;
+    final SecretKey cipherKey;
     final AtomicLong counter = new AtomicLong();
 
-    SendSession(KeyEntry source, byte[] sessionId, KeyParameter cipherKey) {
+    SendSession(KeyEntry source, byte[] sessionId, SecretKey cipherKey) {
       this.source = source;
       this.keyId = source.id();
       this.sessionId = sessionId;
       this.cipherKey = cipherKey;
-    }
-  }
-
-  /**
-   * One thread's cipher. BouncyCastle's ciphers are not thread-safe; one per thread avoids both
-   * locking and allocating a cipher (and, for GCM, its 8 KiB multiplication table) per packet.
-   */
-  private static final class CipherBox {
-    private final AEADCipher cipher;
-    private final boolean gcm;
-    private final byte[] nonce = new byte[12];
-    private KeyParameter lastKey;
-
-    CipherBox(AeadAlgorithm algorithm) {
-      gcm = algorithm == AeadAlgorithm.AES_256_GCM;
-      // The JDK's AES-GCM runs on AES-NI and CLMUL intrinsics; BouncyCastle's is plain Java.
-      cipher = gcm ? new JdkGcmCipher() : new ChaCha20Poly1305();
-    }
-
-    AEADCipher init(boolean encrypt, KeyParameter key, long counter) {
-      putLong(nonce, 4, counter);
-      // GCM derives its hash key and tables from the key; passing null reuses them when this
-      // thread's previous packet used the same key, which is the common case for a sender.
-      KeyParameter k = gcm && key == lastKey ? null : key;
-      cipher.init(encrypt, new AEADParameters(k, TAG_BYTES * 8, nonce.clone()));
-      lastKey = key;
-      return cipher;
-    }
-
-    void forget() {
-      lastKey = null;
     }
   }
 

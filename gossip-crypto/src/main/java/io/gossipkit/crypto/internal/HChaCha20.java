@@ -4,7 +4,7 @@ package io.gossipkit.crypto.internal;
  * Internal: may change at any time. HChaCha20 (draft-irtf-cfrg-xchacha, section 2.2): the ChaCha20
  * block function without the final addition, keeping words 0 to 3 and 12 to 15 as a 256-bit
  * subkey. XChaCha20-Poly1305 is ChaCha20-Poly1305 under {@code HChaCha20(key, nonce[0..16])} with
- * nonce {@code 0x00000000 || nonce[16..24]}; BouncyCastle has ChaCha20-Poly1305 but not this.
+ * nonce {@code 0x00000000 || nonce[16..24]}; neither SunJCE nor BouncyCastle has it.
  */
 public final class HChaCha20 {
   private HChaCha20() {}

@@ -1,13 +1,15 @@
 package io.gossipkit.crypto.internal;
 
+import io.gossipkit.api.NodeId;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bouncycastle.crypto.params.KeyParameter;
+import javax.crypto.SecretKey;
 
 /**
  * Internal: may change at any time. A receiver's bounded memory of sender sessions: for each
- * (key id, session id), the AEAD key derived for it and its {@link ReplayWindow}, least recently
- * used first out beyond {@code maxSessions}.
+ * (key id, session id), the AEAD key derived for it, its {@link ReplayWindow} and the sender id
+ * its first packet carried, least recently used first out beyond {@code maxSessions}.
  *
  * <p>Forgetting a session would let its old packets be replayed into a fresh window. The eviction
  * horizon closes that hole: it is the newest timestamp of any session forgotten (or replaced), and
@@ -20,24 +22,61 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * table. One lock guards it; the work under it is a hash lookup and a few bit operations.
  */
 public final class SessionTable {
+  /**
+   * A sender id as sealed in a packet, its UTF-8 bytes and the {@link NodeId} they decode to.
+   * Sessions keep their first packet's, so later packets skip the decoding.
+   */
+  public static final class Sender {
+    private final NodeId id;
+    private final byte[] utf8;
+
+    /** {@code id}, sealed as {@code utf8} (not copied: the caller hands it over). */
+    public Sender(NodeId id, byte[] utf8) {
+      this.id = id;
+      this.utf8 = utf8;
+    }
+
+    /** The node id. */
+    public NodeId id() {
+      return id;
+    }
+
+    /** The node id, for messages. */
+    @Override
+    public String toString() {
+      return id.toString();
+    }
+  }
+
   /** A session's state. */
   public static final class Session {
     final KeyEntry source;
-    final KeyParameter cipherKey;
+    final SecretKey cipherKey;
+    final Sender sender;
     final ReplayWindow window;
     final long floorMillis;
     long newestMillis = Long.MIN_VALUE;
 
-    Session(KeyEntry source, KeyParameter cipherKey, ReplayWindow window, long floorMillis) {
+    Session(KeyEntry source, SecretKey cipherKey, Sender sender, ReplayWindow window,
+        long floorMillis) {
       this.source = source;
       this.cipherKey = cipherKey;
+      this.sender = sender;
       this.window = window;
       this.floorMillis = floorMillis;
     }
 
     /** The cached cipher key, as given to {@link #accept}. */
-    public KeyParameter cipherKey() {
+    public SecretKey cipherKey() {
       return cipherKey;
+    }
+
+    /**
+     * This session's remembered sender if its id is exactly {@code b[off, off + len)}, else
+     * {@code null}. Immutable, so no lock is needed.
+     */
+    public Sender sender(byte[] b, int off, int len) {
+      return Arrays.equals(sender.utf8, 0, sender.utf8.length, b, off, off + len) ? sender : null;
     }
   }
 
@@ -93,10 +132,10 @@ public final class SessionTable {
 
   /**
    * Records an authenticated, fresh packet: creates the session if needed (with {@code cipherKey}
-   * cached) and marks {@code counter} in its window.
+   * and {@code sender} cached) and marks {@code counter} in its window.
    */
-  public synchronized Outcome accept(SessionKey key, KeyEntry source, KeyParameter cipherKey,
-      long counter, long sentAtMillis) {
+  public synchronized Outcome accept(SessionKey key, KeyEntry source, SecretKey cipherKey,
+      Sender sender, long counter, long sentAtMillis) {
     Session s = map.get(key);
     if (s == null || s.source != source) {
       if (s != null) {
@@ -107,7 +146,7 @@ public final class SessionTable {
       if (sentAtMillis <= horizon) {
         return Outcome.BEFORE_HORIZON;
       }
-      s = new Session(source, cipherKey, new ReplayWindow(windowPackets), horizon);
+      s = new Session(source, cipherKey, sender, new ReplayWindow(windowPackets), horizon);
       map.put(key, s);
     } else if (sentAtMillis <= s.floorMillis) {
       return Outcome.BEFORE_HORIZON;

@@ -37,6 +37,16 @@ public interface GossipContext {
   /** The node's configuration. */
   GossipConfig config();
 
+  /**
+   * Largest encoded message, in bytes, that reaches a peer intact over this node's transport: the
+   * transport's payload less the packet protector's and envelope's overhead, and at most the
+   * configuration's {@link GossipConfig#maxMessageBytes()}. A strategy that sends much splits it
+   * into messages of at most this size. The default is {@code maxMessageBytes}.
+   */
+  default int messageBudget() {
+    return config().maxMessageBytes();
+  }
+
   /** Adds {@code delta} to the node's counter {@code name} (see {@link NodeMetrics}). */
   void count(String name, long delta);
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code gossip bench}: dispatches to the benchmarks: {@code gossip bench crypto} (the packet
- * protectors) and {@code gossip bench udp} (the wire path).
+ * protectors), {@code gossip bench udp} (the wire path) and {@code gossip bench sync}
+ * (anti-entropy over TCP).
  */
 @Command(
     name = "bench",
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
           + " depend on the CPU and its load: compare them only with figures from the same run.",
       ""
     },
-    subcommands = {BenchCommand.Crypto.class, UdpBench.class})
+    subcommands = {BenchCommand.Crypto.class, UdpBench.class, SyncBench.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

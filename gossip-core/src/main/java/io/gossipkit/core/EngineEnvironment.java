@@ -40,6 +40,7 @@ public final class EngineEnvironment {
   final long intervalMillis;
   final long tombstoneTtlMillis;
   final double jitter;
+  final int messageBudget;
   final Counters counters = new Counters();
 
   private EngineEnvironment(Builder b) {
@@ -59,6 +60,9 @@ public final class EngineEnvironment {
     intervalMillis = config.gossipInterval().toMillis();
     tombstoneTtlMillis = config.tombstoneTtl().toMillis();
     jitter = b.jitter;
+    messageBudget =
+        b.messageBudget > 0 ? Math.min(b.messageBudget, config.maxMessageBytes())
+            : config.maxMessageBytes();
   }
 
   /** A builder; config, clock, scheduler, random and sink are required. */
@@ -98,6 +102,7 @@ public final class EngineEnvironment {
     private EntrySigner signer;
     private EntryVerifier verifier;
     private double jitter = 0.1;
+    private int messageBudget;
 
     private Builder() {}
 
@@ -170,6 +175,20 @@ public final class EngineEnvironment {
         throw new IllegalArgumentException("jitter must be in [0, 0.5], was " + v);
       }
       jitter = v;
+      return this;
+    }
+
+    /**
+     * Largest encoded message that reaches a peer over the node's transport, in bytes (at least
+     * 64); capped at the configuration's {@code maxMessageBytes}, which is also the default (what
+     * a simulation, carrying messages as objects, uses). A production node sets it from its
+     * transport's payload size. See {@link io.gossipkit.api.GossipContext#messageBudget()}.
+     */
+    public Builder messageBudget(int v) {
+      if (v < 64) {
+        throw new IllegalArgumentException("messageBudget must be >= 64, was " + v);
+      }
+      messageBudget = v;
       return this;
     }
 

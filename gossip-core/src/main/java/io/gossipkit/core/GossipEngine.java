@@ -297,6 +297,11 @@ public final class GossipEngine implements GossipContext, Runnable {
   }
 
   @Override
+  public int messageBudget() {
+    return env.messageBudget;
+  }
+
+  @Override
   public void count(String name, long delta) {
     env.counters.add(name, delta);
   }

@@ -49,6 +49,16 @@ import java.util.Objects;
  *  22   MailAck       sequence:varlong
  *  42   RumorOffer    flags:u8 (bit 0 wantFeedback)  keyVersions (&lt;= 64)
  *  43   RumorRequest  keyVersions (&lt;= 64)
+ *  23   RangeSummaries  rflags:u8  collectedUpTo:varlong  count:varint  expansion * count
+ *  24   RangeVersions   rflags:u8  collectedUpTo:varlong  from:i64 to:i64 end:i64  keyVersions
+ *  25   RangeEntries    rflags:u8 (bit 3 done)  collectedUpTo:varlong  resume:i64 end:i64
+ *                       entries  missing:keys  wanted:keys
+ *
+ * rflags       bits 0-1 exchange (0 push, 1 pull, 2 push-pull), bit 2 sent by the initiator
+ * expansion    level:u8 (0..15)  prefix:varlong (&lt;= 4 * level bits)  childMask:u16 (LE)
+ *              (hash:i64  count:varint) per set mask bit; a child with hash 0 and count 0 is
+ *              always left out of the mask
+ * keys         count:varint  key:string * count
  *  30-35              the membership (SWIM) messages: see MembershipWire
  *
  * entries      count:varint (&lt;= maxEntriesPerMessage)  entry * count

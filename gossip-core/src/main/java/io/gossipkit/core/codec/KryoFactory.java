@@ -8,6 +8,9 @@ import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.RangeEntries;
+import io.gossipkit.api.message.RangeSummaries;
+import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
@@ -78,6 +81,18 @@ final class KryoFactory {
     kryo.register(Mail.class, new MessageSerializers.MailSerializer(entries), WireFormat.ID_MAIL);
     kryo.register(
         MailAck.class, new MessageSerializers.MailAckSerializer(), WireFormat.ID_MAIL_ACK);
+    kryo.register(
+        RangeSummaries.class,
+        new MessageSerializers.RangeSummariesSerializer(limits),
+        WireFormat.ID_RANGE_SUMMARIES);
+    kryo.register(
+        RangeVersions.class,
+        new MessageSerializers.RangeVersionsSerializer(limits, keyVersions),
+        WireFormat.ID_RANGE_VERSIONS);
+    kryo.register(
+        RangeEntries.class,
+        new MessageSerializers.RangeEntriesSerializer(limits, reader, entries),
+        WireFormat.ID_RANGE_ENTRIES);
     kryo.register(
         RumorOffer.class,
         new MessageSerializers.RumorOfferSerializer(keyVersions),

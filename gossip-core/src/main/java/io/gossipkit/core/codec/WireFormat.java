@@ -7,6 +7,10 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.RangeEntries;
+import io.gossipkit.api.message.RangeExpansion;
+import io.gossipkit.api.message.RangeSummaries;
+import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorOffer;
@@ -47,11 +51,16 @@ final class WireFormat {
   static final int ID_RUMOR_REPLY = 20;
   static final int ID_MAIL = 21;
   static final int ID_MAIL_ACK = 22;
-  // 23-41 are reserved for sync, membership and packet framing messages.
+  // Range sync (docs/anti-entropy.md); 26..29 are reserved for it.
+  static final int ID_RANGE_SUMMARIES = 23;
+  static final int ID_RANGE_VERSIONS = 24;
+  static final int ID_RANGE_ENTRIES = 25;
+  // 30-41 are reserved for membership and packet framing messages.
   static final int ID_RUMOR_OFFER = 42;
   static final int ID_RUMOR_REQUEST = 43;
   static final int FIRST_MESSAGE_ID = ID_SYNC_DIGEST;
-  static final int LAST_MESSAGE_ID = ID_MAIL_ACK;
+  // 16..25 are contiguous: the first messages and range sync.
+  static final int LAST_MESSAGE_ID = ID_RANGE_ENTRIES;
 
   /** Entry flags bit: the entry is a tombstone and carries no value field. */
   static final int ENTRY_TOMBSTONE = 0x01;
@@ -67,6 +76,15 @@ final class WireFormat {
   static final int RUMOR_WANT_FEEDBACK = 0x01;
   /** RumorPush flags bit: pull. */
   static final int RUMOR_PULL = 0x02;
+
+  /** Range message flags: bits 0-1 the exchange code (0 push, 1 pull, 2 push-pull). */
+  static final int RANGE_EXCHANGE = 0x03;
+  /** Range message flags bit: the sender initiated the exchange. */
+  static final int RANGE_FROM_INITIATOR = 0x04;
+  /** RangeEntries flags bit: the range is repaired to its end. */
+  static final int RANGE_DONE = 0x08;
+  /** Fewest bytes of one expansion: level, a one-byte prefix and the two-byte child mask. */
+  static final int MIN_EXPANSION_BYTES = 4;
 
   /** Bytes of a fixed-width long (little-endian, as Kryo writes it). */
   static final int LONG_BYTES = 8;
@@ -187,6 +205,37 @@ final class WireFormat {
     return LONG_BYTES + varIntSize(d.size()) + keyVersionsSize(d.versions());
   }
 
+  /** Bytes of a count-prefixed list of keys. */
+  static long keysSize(List<String> keys) {
+    int n = keys.size();
+    long size = varIntSize(n);
+    for (int i = 0; i < n; i++) {
+      size += stringSize(keys.get(i));
+    }
+    return size;
+  }
+
+  /** True if child {@code i} of {@code e} is on the wire: a set bit in the mask. */
+  static boolean childPresent(RangeExpansion e, int i) {
+    return e.childHash(i) != 0 || e.childCount(i) != 0;
+  }
+
+  /** Bytes of one expansion: level, prefix, mask and the present children. */
+  static long expansionSize(RangeExpansion e) {
+    long size = 1 + varLongSize(e.prefix()) + 2;
+    for (int i = 0; i < RangeExpansion.FAN_OUT; i++) {
+      if (childPresent(e, i)) {
+        size += LONG_BYTES + varIntSize(e.childCount(i));
+      }
+    }
+    return size;
+  }
+
+  /** Bytes of a range message's flags and watermark. */
+  private static long rangeHeaderSize(long collectedUpTo) {
+    return HEADER_BYTES + 1 + varLongSize(collectedUpTo);
+  }
+
   /**
    * Bytes of the whole encoded message, header included.
    *
@@ -207,13 +256,7 @@ final class WireFormat {
     }
     if (m instanceof SyncReply) {
       SyncReply r = (SyncReply) m;
-      List<String> wanted = r.wanted();
-      int n = wanted.size();
-      long size = HEADER_BYTES + entriesSize(r.entries()) + varIntSize(n);
-      for (int i = 0; i < n; i++) {
-        size += stringSize(wanted.get(i));
-      }
-      return size;
+      return HEADER_BYTES + entriesSize(r.entries()) + keysSize(r.wanted());
     }
     if (m instanceof SyncEntries) {
       return HEADER_BYTES + entriesSize(((SyncEntries) m).entries());
@@ -224,6 +267,25 @@ final class WireFormat {
     }
     if (m instanceof MailAck) {
       return HEADER_BYTES + varLongSize(((MailAck) m).sequence());
+    }
+    if (m instanceof RangeSummaries) {
+      RangeSummaries r = (RangeSummaries) m;
+      List<RangeExpansion> xs = r.expansions();
+      int n = xs.size();
+      long size = rangeHeaderSize(r.collectedUpTo()) + varIntSize(n);
+      for (int i = 0; i < n; i++) {
+        size += expansionSize(xs.get(i));
+      }
+      return size;
+    }
+    if (m instanceof RangeVersions) {
+      RangeVersions r = (RangeVersions) m;
+      return rangeHeaderSize(r.collectedUpTo()) + 3 * LONG_BYTES + keyVersionsSize(r.versions());
+    }
+    if (m instanceof RangeEntries) {
+      RangeEntries r = (RangeEntries) m;
+      return rangeHeaderSize(r.collectedUpTo()) + 2 * LONG_BYTES + entriesSize(r.entries())
+          + keysSize(r.missing()) + keysSize(r.wanted());
     }
     if (m instanceof RumorOffer) {
       return HEADER_BYTES + 1 + keyVersionsSize(((RumorOffer) m).offered());
@@ -268,6 +330,12 @@ final class WireFormat {
         return "Mail";
       case ID_MAIL_ACK:
         return "MailAck";
+      case ID_RANGE_SUMMARIES:
+        return "RangeSummaries";
+      case ID_RANGE_VERSIONS:
+        return "RangeVersions";
+      case ID_RANGE_ENTRIES:
+        return "RangeEntries";
       case ID_RUMOR_OFFER:
         return "RumorOffer";
       case ID_RUMOR_REQUEST:

@@ -5,6 +5,7 @@ import io.gossipkit.api.DisseminationStrategy;
 import io.gossipkit.api.Entry;
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.GossipContext;
+import io.gossipkit.api.KeyVersion;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PeerSelector;
 import io.gossipkit.api.ReplicaStore;
@@ -12,6 +13,9 @@ import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
+import io.gossipkit.core.internal.sync.RangeSync;
+import io.gossipkit.core.internal.sync.SyncState;
+import io.gossipkit.core.internal.sync.WireSize;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +28,12 @@ import java.util.List;
  * wants (push); then the initiator's {@link SyncEntries}. Replicas that agree exchange one digest.
  * Push, pull and push-pull differ only in which directions are repaired; the digest arithmetic is
  * the store's, shared with every other user of digests.
+ *
+ * <p>That digest lists every key, so its cost follows the replica's size. When either replica is
+ * too large to list in one message (more than {@code maxDigestEntries} entries, or a digest over
+ * the {@linkplain GossipContext#messageBudget() message budget}), and while a replica is
+ * returning from a long absence, the exchange is {@link RangeSync} instead, whose cost follows the
+ * difference; docs/anti-entropy.md says why both exist. Replies are split to fit the budget.
  */
 public final class AntiEntropy implements DisseminationStrategy {
   private final Exchange exchange;
@@ -50,10 +60,46 @@ public final class AntiEntropy implements DisseminationStrategy {
     if (peers.isEmpty()) {
       return;
     }
-    SyncDigest digest =
-        new SyncDigest(exchange, ctx.store().digest(ctx.config().maxDigestEntries()));
+    Digest d = ctx.store().digest(ctx.config().maxDigestEntries());
+    VersionedStore ranged = rangeStore(ctx, d);
     for (int i = 0; i < peers.size(); i++) {
-      ctx.send(peers.get(i), digest);
+      if (ranged != null) {
+        RangeSync.open(ctx, ranged, peers.get(i), exchange, true);
+      } else {
+        ctx.send(peers.get(i), new SyncDigest(exchange, d));
+      }
+    }
+  }
+
+  /**
+   * The replica, if this exchange must be range sync: the digest {@code d} is incomplete or over
+   * the budget, or the replica is returning; null for the listing exchange. Null too for a store
+   * that is not a {@link VersionedStore}, which only the listing exchange serves.
+   */
+  private static VersionedStore rangeStore(GossipContext ctx, Digest d) {
+    if (!(ctx.store() instanceof VersionedStore)) {
+      return null;
+    }
+    VersionedStore store = (VersionedStore) ctx.store();
+    if (!d.isComplete() || isReturning(ctx, store)) {
+      return store;
+    }
+    long bytes = WireSize.SYNC_HEADER + 8L;
+    List<KeyVersion> vs = d.versions();
+    for (int i = 0; i < vs.size() && bytes <= ctx.messageBudget(); i++) {
+      bytes += WireSize.keyVersion(vs.get(i));
+    }
+    return bytes > ctx.messageBudget() ? store : null;
+  }
+
+  private static boolean isReturning(GossipContext ctx, VersionedStore store) {
+    return store.isReturning(ctx.now(), ctx.config().tombstoneTtl().toMillis());
+  }
+
+  /** Notes that a peer was heard from, for the tombstone rule (see {@link SyncState}). */
+  private static void contact(GossipContext ctx) {
+    if (ctx.store() instanceof VersionedStore) {
+      ((VersionedStore) ctx.store()).contact(ctx.now(), ctx.config().tombstoneTtl().toMillis());
     }
   }
 
@@ -65,15 +111,21 @@ public final class AntiEntropy implements DisseminationStrategy {
   @Override
   public void onMessage(GossipContext ctx, NodeId from, GossipMessage message) {
     if (message instanceof SyncDigest) {
+      contact(ctx);
       onDigest(ctx, from, (SyncDigest) message);
     } else if (message instanceof SyncReply) {
+      contact(ctx);
       SyncReply reply = (SyncReply) message;
       applyAll(ctx, reply.entries());
       if (!reply.wanted().isEmpty()) {
-        ctx.send(from, new SyncEntries(lookup(ctx, reply.wanted())));
+        RangeSync.sendEntries(ctx, from, lookup(ctx, reply.wanted()));
       }
     } else if (message instanceof SyncEntries) {
+      contact(ctx);
       applyAll(ctx, ((SyncEntries) message).entries());
+    } else if (RangeSync.handles(message) && ctx.store() instanceof VersionedStore) {
+      contact(ctx);
+      RangeSync.onMessage(ctx, (VersionedStore) ctx.store(), from, message);
     }
   }
 
@@ -81,19 +133,47 @@ public final class AntiEntropy implements DisseminationStrategy {
     ReplicaStore store = ctx.store();
     Digest theirs = sync.digest();
     if (theirs.rootHash() == store.rootHash()) {
+      if (store instanceof VersionedStore) {
+        ((VersionedStore) store).agreed();
+      }
+      return;
+    }
+    if (store instanceof VersionedStore
+        && (!theirs.isComplete()
+            || store.size() > ctx.config().maxDigestEntries()
+            || isReturning(ctx, (VersionedStore) store))) {
+      // Too large to answer from a listing, or returning: answer with range sync instead.
+      RangeSync.open(ctx, (VersionedStore) store, from, sync.exchange(), false);
       return;
     }
     if (!theirs.isComplete()) {
-      // Too large to list in a datagram: the difference is found over a stream transport.
       ctx.count("sync.digest_too_large", 1);
       return;
     }
     Exchange x = sync.exchange();
     List<Entry> forThem = x.pulls() ? cap(ctx, store.newerThan(theirs)) : List.of();
     List<String> wanted = x.pushes() ? cap(ctx, store.olderThan(theirs)) : List.of();
-    if (!forThem.isEmpty() || !wanted.isEmpty()) {
-      ctx.send(from, new SyncReply(forThem, wanted));
+    if (forThem.isEmpty() && wanted.isEmpty()) {
+      return;
     }
+    if (WireSize.SYNC_HEADER + replyBytes(forThem, wanted) <= ctx.messageBudget()) {
+      ctx.send(from, new SyncReply(forThem, wanted));
+      return;
+    }
+    // Over the budget: the wanted keys in one reply, the entries in budget-sized others.
+    ctx.send(from, new SyncReply(List.of(), wanted));
+    RangeSync.sendEntries(ctx, from, forThem);
+  }
+
+  private static long replyBytes(List<Entry> entries, List<String> keys) {
+    long bytes = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      bytes += WireSize.entry(entries.get(i));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      bytes += WireSize.string(keys.get(i));
+    }
+    return bytes;
   }
 
   private static <T> List<T> cap(GossipContext ctx, List<T> list) {

@@ -201,8 +201,13 @@ public final class DefaultGossipNode implements GossipNode {
             flushPackets();
           }
         };
+    // Sync splits what it sends into messages of at most this: one that fits a packet of the
+    // large-message transport if there is one (its chunks then go over it), else one that fits a
+    // datagram with the packet's framing.
+    int budget = largeTransport != null ? largeMessageBytes : assembler.maxMessageBytes();
     this.env =
         envBuilder
+            .messageBudget(Math.max(64, budget))
             .config(config)
             .scheduler(new ExecutorScheduler(executor))
             .sink((from, to, message) -> send(to, message))

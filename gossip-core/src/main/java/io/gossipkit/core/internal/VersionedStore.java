@@ -7,6 +7,8 @@ import io.gossipkit.api.MergePolicy;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.ReplicaStore;
+import io.gossipkit.core.internal.sync.RangeIndex;
+import io.gossipkit.core.internal.sync.SyncState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -19,13 +21,23 @@ import java.util.function.Consumer;
  * with an incrementally maintained root hash.
  *
  * <p>Memory matters here: a simulation holds a million of these. A store of zero or one entry
- * keeps the entry in a field and allocates no map; the map appears with the second key.
+ * keeps the entry in a field and allocates no map; the map appears with the second key. What
+ * range sync and the tombstone rule need (a key-hash index, contact times, the tombstone
+ * watermark) lives in a {@link SyncState} made on first use, and the index inside it only when
+ * range sync first runs, so a store that never needs them costs one null field.
  */
 public final class VersionedStore implements ReplicaStore {
   private Entry single;
   private HashMap<String, Entry> map;
   private long rootHash;
   private int tombstones;
+  private SyncState sync;
+  /**
+   * Second (plus one, so that 0 means never) of the last anti-entropy message from a peer. An
+   * int, compared with wrap-around arithmetic: it fits beside the other fields without growing
+   * the object, which a simulation of a million replicas would feel.
+   */
+  private int lastContactSecond;
 
   /** What {@link #apply} returns when the replica kept what it had: compared by identity. */
   public static final Entry UNCHANGED =
@@ -77,7 +89,98 @@ public final class VersionedStore implements ReplicaStore {
     if (winner.isTombstone()) {
       tombstones++;
     }
+    RangeIndex index = sync != null ? sync.index() : null;
+    if (index != null) {
+      if (current == null) {
+        index.added(winner);
+      } else {
+        index.replaced(current, winner);
+      }
+    }
     return current;
+  }
+
+  /**
+   * Removes {@code key} without leaving a tombstone: for an entry this replica must not spread
+   * (the tombstone rule of range sync), never for a delete.
+   *
+   * @return the removed entry, or null if the key was absent
+   */
+  public Entry forget(String key) {
+    Entry e = get(key);
+    if (e == null) {
+      return null;
+    }
+    if (map != null) {
+      map.remove(key);
+    } else {
+      single = null;
+    }
+    unaccount(e);
+    return e;
+  }
+
+  private void unaccount(Entry e) {
+    rootHash ^= EntryHash.of(e);
+    if (e.isTombstone()) {
+      tombstones--;
+    }
+    RangeIndex index = sync != null ? sync.index() : null;
+    if (index != null) {
+      index.removed(e);
+    }
+  }
+
+  private static int second(long millis) {
+    return (int) Math.floorDiv(millis, 1000L) + 1;
+  }
+
+  private boolean silentTooLong(long now, long ttlMillis) {
+    return lastContactSecond != 0 && (long) (second(now) - lastContactSecond) * 1000 > ttlMillis;
+  }
+
+  /**
+   * Records an anti-entropy message from a peer at {@code now}; after a silence longer than the
+   * TTL, the replica is returning for one more TTL (see {@link SyncState}).
+   */
+  public void contact(long now, long ttlMillis) {
+    if (silentTooLong(now, ttlMillis)) {
+      syncState().returningUntil(now + ttlMillis);
+    }
+    lastContactSecond = second(now);
+  }
+
+  /**
+   * True if this replica is returning at {@code now}: silent for longer than the TTL (it knows
+   * before it sends), or within a TTL of hearing from a peer after such a silence, and not found
+   * equal to a peer since. Time is counted in whole seconds.
+   */
+  public boolean isReturning(long now, long ttlMillis) {
+    return silentTooLong(now, ttlMillis) || (sync != null && sync.returningAt(now));
+  }
+
+  /** An exchange found this replica equal to a peer's: it is no longer returning. */
+  public void agreed() {
+    if (sync != null) {
+      sync.agreed();
+    }
+  }
+
+  /** Range-sync state, made on first call. */
+  public SyncState syncState() {
+    if (sync == null) {
+      sync = new SyncState();
+    }
+    return sync;
+  }
+
+  /** The key-hash index, built on first call and kept up to date by every change after it. */
+  public RangeIndex rangeIndex() {
+    SyncState s = syncState();
+    if (s.index() == null) {
+      s.index(new RangeIndex(this));
+    }
+    return s.index();
   }
 
   private void put(Entry e) {
@@ -103,23 +206,30 @@ public final class VersionedStore implements ReplicaStore {
       return 0;
     }
     int removed = 0;
+    long newest = 0;
     if (map == null) {
       if (single != null && single.isTombstone() && single.version().millis() < cutoffMillis) {
-        rootHash ^= EntryHash.of(single);
+        Entry e = single;
         single = null;
+        unaccount(e);
+        newest = e.version().millis();
         removed = 1;
       }
     } else {
       for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
         Entry e = it.next();
         if (e.isTombstone() && e.version().millis() < cutoffMillis) {
-          rootHash ^= EntryHash.of(e);
           it.remove();
+          unaccount(e);
+          newest = Math.max(newest, e.version().millis());
           removed++;
         }
       }
     }
-    tombstones -= removed;
+    if (removed > 0) {
+      // The watermark a returning replica compares with: see SyncState.
+      syncState().collected(newest);
+    }
     return removed;
   }
 

@@ -268,7 +268,7 @@ class KryoCodecTest {
   @Test
   void writesTheFixedRegistrationIdOfEachMessageTypeAsItsSecondByte() throws CodecException {
     RandomMessages random = new RandomMessages(5);
-    int[] ids = {16, 17, 18, 19, 20, 21, 22, 42, 43};
+    int[] ids = {16, 17, 18, 19, 20, 21, 22, 42, 43, 23, 24, 25};
     for (int type = 0; type < RandomMessages.TYPES; type++) {
       byte[] bytes = CODEC.encode(random.message(type));
       assertEquals(WireFormat.FORMAT_VERSION, bytes[0]);
@@ -680,17 +680,17 @@ class KryoCodecTest {
         Arguments.of("format version 2", new byte[] {2, 22, 0},
             "format version 2 is unknown; this codec reads 1"),
         Arguments.of("Kryo's String id", new byte[] {1, 1, 0},
-            "message type id 1 is unknown; known ids are 16..22, 30..35, 42..43"),
+            "message type id 1 is unknown; known ids are 16..25, 30..35, 42..43"),
         Arguments.of("the Entry value-type id", new byte[] {1, 13, 0},
-            "message type id 13 is unknown; known ids are 16..22, 30..35, 42..43"),
+            "message type id 13 is unknown; known ids are 16..25, 30..35, 42..43"),
         Arguments.of("the MemberUpdate value-type id", new byte[] {1, 39, 0},
-            "message type id 39 is unknown; known ids are 16..22, 30..35, 42..43"),
+            "message type id 39 is unknown; known ids are 16..25, 30..35, 42..43"),
         Arguments.of("type id 36, past the membership messages", new byte[] {1, 36, 0},
-            "message type id 36 is unknown; known ids are 16..22, 30..35, 42..43"),
-        Arguments.of("type id 23", new byte[] {1, 23, 0},
-            "message type id 23 is unknown; known ids are 16..22, 30..35, 42..43"),
+            "message type id 36 is unknown; known ids are 16..25, 30..35, 42..43"),
+        Arguments.of("type id 26", new byte[] {1, 26, 0},
+            "message type id 26 is unknown; known ids are 16..25, 30..35, 42..43"),
         Arguments.of("type id 255", new byte[] {1, (byte) 255, 0},
-            "message type id 255 is unknown; known ids are 16..22, 30..35, 42..43"),
+            "message type id 255 is unknown; known ids are 16..25, 30..35, 42..43"),
         Arguments.of("over-long varint", WireBytes.header(22).raw(0x85, 0x00).build(),
             "MailAck: mail ack sequence varint is not in its shortest form"),
         Arguments.of("over-long count", WireBytes.header(18).raw(0x80, 0x00).build(),
@@ -753,7 +753,35 @@ class KryoCodecTest {
                 .build(),
             "SyncDigest: digest size 2147483648 exceeds 2147483647"),
         Arguments.of("65 acks", ackedReply(65),
-            "RumorReply: acked count 65 exceeds RumorReply.MAX_ACKED 64"));
+            "RumorReply: acked count 65 exceeds RumorReply.MAX_ACKED 64"),
+        Arguments.of("range exchange 3", WireBytes.header(23).u8(3).varint(0).varint(0).build(),
+            "RangeSummaries: exchange 3 is not one of 0 (push), 1 (pull), 2 (push-pull)"),
+        Arguments.of("unknown range flag", WireBytes.header(23).u8(0x0A).varint(0).varint(0)
+                .build(),
+            "RangeSummaries: range summaries flags 0xa has bits set outside 0x7"),
+        Arguments.of("expansion below the deepest level",
+            WireBytes.header(23).u8(2).varint(0).varint(1).u8(16).varint(0).u8(0).u8(0).build(),
+            "RangeSummaries: expansion level 16 exceeds 15"),
+        Arguments.of("expansion prefix wider than its level",
+            WireBytes.header(23).u8(2).varint(0).varint(1).u8(1).varint(16).u8(0).u8(0).build(),
+            "RangeSummaries: expansion prefix 10 has more than 4 bits"),
+        Arguments.of("empty child in the mask",
+            WireBytes.header(23).u8(2).varint(0).varint(1).u8(0).varint(0).u8(1).u8(0)
+                .fixedLong(0).varint(0).build(),
+            "RangeSummaries: expansion child 0 is empty but present in the mask"),
+        Arguments.of("range positions out of order",
+            WireBytes.header(24).u8(2).varint(0).fixedLong(5).fixedLong(4).fixedLong(9).varint(0)
+                .build(),
+            "RangeVersions: range positions must satisfy from <= to <= end"),
+        Arguments.of("resume past the end",
+            WireBytes.header(25).u8(2).varint(0).fixedLong(-1).fixedLong(7).varint(0).varint(0)
+                .varint(0).build(),
+            "RangeEntries: range resume is past its end"),
+        Arguments.of("negative watermark",
+            WireBytes.header(25).u8(2).raw(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)
+                .build(),
+            "RangeEntries: collected-up-to watermark 9223372036854775808 exceeds "
+                + "9223372036854775807"));
   }
 
   /**

@@ -9,6 +9,10 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
 import io.gossipkit.api.message.MailAck;
+import io.gossipkit.api.message.RangeEntries;
+import io.gossipkit.api.message.RangeExpansion;
+import io.gossipkit.api.message.RangeSummaries;
+import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.RumorPush;
 import io.gossipkit.api.message.RumorOffer;
 import io.gossipkit.api.message.RumorReply;
@@ -29,7 +33,7 @@ import java.util.Random;
  */
 final class RandomMessages {
   /** Number of message types {@link #message(int)} knows. */
-  static final int TYPES = 9;
+  static final int TYPES = 12;
 
   // One sample per UTF-8 width, including a supplementary character (a surrogate pair in Java).
   private static final String[] CHARS = {"a", "Z", "7", "-", "é", "ß", "€", "中", "😀", "𝄞"};
@@ -77,9 +81,68 @@ final class RandomMessages {
       case 8:
         return new RumorRequest(
             keyVersions(random.nextInt(RumorRequest.MAX_WANTED + 1) / (1 + random.nextInt(4))));
+      case 9:
+        return new RangeSummaries(exchange(), random.nextBoolean(), watermark(), expansions());
+      case 10: {
+        long[] p = positions(3);
+        return new RangeVersions(exchange(), random.nextBoolean(), watermark(), p[0], p[1], p[2],
+            keyVersions(random.nextInt(3) == 0 ? 0 : random.nextInt(30)));
+      }
+      case 11: {
+        long[] p = positions(2);
+        boolean done = random.nextBoolean();
+        return new RangeEntries(exchange(), random.nextBoolean(), watermark(),
+            done ? random.nextLong() : p[0], p[1], done, entries(), keys(), keys());
+      }
       default:
         throw new IllegalArgumentException("type " + type);
     }
+  }
+
+  private Exchange exchange() {
+    return Exchange.values()[random.nextInt(3)];
+  }
+
+  private long watermark() {
+    return number() & Long.MAX_VALUE;
+  }
+
+  /** {@code n} hash positions in unsigned order, often at the edges. */
+  private long[] positions(int n) {
+    long[] p = new long[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = random.nextInt(3) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)]
+          : random.nextLong();
+    }
+    Long[] boxed = new Long[n];
+    for (int i = 0; i < n; i++) {
+      boxed[i] = p[i];
+    }
+    java.util.Arrays.sort(boxed, Long::compareUnsigned);
+    for (int i = 0; i < n; i++) {
+      p[i] = boxed[i];
+    }
+    return p;
+  }
+
+  /** Expansions at random levels, children often empty, sometimes with extreme counts. */
+  List<RangeExpansion> expansions() {
+    int n = random.nextInt(4) == 0 ? 0 : random.nextInt(6);
+    List<RangeExpansion> list = new ArrayList<>(n);
+    for (int k = 0; k < n; k++) {
+      int level = random.nextInt(RangeExpansion.MAX_LEVEL + 1);
+      long prefix = level == 0 ? 0 : random.nextLong() >>> (64 - 4 * level);
+      long[] hashes = new long[RangeExpansion.FAN_OUT];
+      int[] counts = new int[RangeExpansion.FAN_OUT];
+      for (int i = 0; i < RangeExpansion.FAN_OUT; i++) {
+        if (random.nextBoolean()) {
+          hashes[i] = random.nextLong();
+          counts[i] = random.nextInt(8) == 0 ? Integer.MAX_VALUE : random.nextInt(1000);
+        }
+      }
+      list.add(new RangeExpansion(level, prefix, hashes, counts));
+    }
+    return list;
   }
 
   /** A random message of a random type. */

@@ -8,6 +8,7 @@ import io.gossipkit.api.Exchange;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
+import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -160,7 +161,7 @@ class AntiEntropyTest {
   }
 
   @Test
-  void anIncompleteDigestIsCountedAndNotAnswered() {
+  void aReplicaTooLargeToListSyncsByRangesAndBothSidesConverge() {
     TestCluster c = pair(Exchange.PUSH_PULL, config().maxDigestEntries(1).build());
     c.engine(0).apply(entry("a", 1));
     c.engine(0).apply(entry("b", 1));
@@ -168,12 +169,25 @@ class AntiEntropyTest {
 
     exchangeOnce(c);
 
-    assertEquals(List.of(SyncDigest.class), types(c));
-    SyncDigest d = (SyncDigest) c.sent().get(0).message();
-    assertEquals(2, d.digest().size());
-    assertEquals(List.of(), d.digest().versions());
-    assertEquals(1, c.counters().get("sync.digest_too_large"));
-    assertEquals(Set.of("c@1"), keys(c.engine(1)));
+    assertEquals(RangeSummaries.class, types(c).get(0), "no digest listing two entries is sent");
+    assertEquals(0, c.counters().get("sync.digest_too_large"));
+    assertEquals(Set.of("a@1", "b@1", "c@1"), keys(c.engine(0)));
+    assertEquals(keys(c.engine(0)), keys(c.engine(1)));
+  }
+
+  @Test
+  void aDigestOverTheMessageBudgetSyncsByRangesInstead() {
+    // 1400 bytes: a UDP datagram. Forty keys of 40 characters do not fit one digest.
+    TestCluster c = pair(Exchange.PUSH_PULL,
+        config().maxMessageBytes(1400).maxValueBytes(1000).build());
+    for (int i = 0; i < 40; i++) {
+      c.engine(0).apply(entry("k".repeat(36) + "-" + (100 + i), 1));
+    }
+
+    exchangeOnce(c);
+
+    assertEquals(RangeSummaries.class, types(c).get(0));
+    assertEquals(keys(c.engine(0)), keys(c.engine(1)));
   }
 
   @Test

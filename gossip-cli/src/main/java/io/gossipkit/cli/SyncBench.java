@@ -1,0 +1,435 @@
+package io.gossipkit.cli;
+
+import io.gossipkit.api.Clock;
+import io.gossipkit.api.DisseminationStrategy;
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.GossipContext;
+import io.gossipkit.api.GossipNode;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.PacketProtector;
+import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.cli.SimCommand.Format;
+import io.gossipkit.cli.SimCommand.Formats;
+import io.gossipkit.core.GossipNodes;
+import io.gossipkit.core.PeerSelectors;
+import io.gossipkit.core.Strategies;
+import io.gossipkit.crypto.handshake.HandshakeConfig;
+import io.gossipkit.transport.tcp.RawTcpThroughput;
+import io.gossipkit.transport.tcp.TcpTransport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gossip bench sync}: anti-entropy between two real nodes over loopback TCP, each a
+ * production {@link GossipNode} (engine, Kryo codec, {@link TcpTransport} with its authenticated,
+ * sealed frames). Node A is loaded with {@code --keys} entries of {@code --value-bytes}; then,
+ * in order: B, empty, syncs everything from A (full sync); A and B, identical, run one exchange;
+ * {@code --diff} keys are rewritten, half on each side, and one exchange repairs them. Plain
+ * loopback TCP, and the TCP transport alone (sealed frames, no engine), are measured in the same
+ * run for comparison.
+ *
+ * <p>Bytes are the TCP transports' {@code wire.bytes.out} of both nodes: everything on the
+ * sockets, both directions, frame prefixes and seals included. Each exchange is started on
+ * demand (a strategy that runs an anti-entropy round only when asked) and is over when the
+ * expected number of changes has been seen (syncs) or no message has arrived for a quiet period
+ * (the identical exchange).
+ */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    header = "Anti-entropy cost and full-sync throughput between two nodes over loopback TCP.",
+    description = {
+      "Loads --keys entries into node A, syncs them to an empty node B (full_sync_mb_per_s:"
+          + " wire bytes per second), runs one exchange between the now identical replicas"
+          + " (identical_bytes), rewrites --diff keys, half on each side, and repairs them with one"
+          + " exchange (diff_bytes); raw_tcp_mb_per_s is plain loopback TCP in the same run,"
+          + " encrypted_tcp_mb_per_s the TCP transport alone (sealed 1 MiB frames). Bytes are"
+          + " everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  gossip bench sync --keys 100000 --diff 10 --format json",
+      "  gossip bench sync --keys 1000000 --diff 10 --format json"
+    })
+final class SyncBench implements Callable<Integer> {
+  private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+  private static final String LABEL = "bench-sync";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--keys", paramLabel = "N", defaultValue = "100000",
+      description = "Entries in the full replica, 1 to 10,000,000. Default: ${DEFAULT-VALUE}.")
+  int keys;
+
+  @Option(names = "--diff", paramLabel = "D", defaultValue = "10",
+      description = "Keys rewritten before the repair, half on each node; 0 to --keys."
+          + " Default: ${DEFAULT-VALUE}.")
+  int diff;
+
+  @Option(names = "--value-bytes", paramLabel = "B", defaultValue = "100",
+      description = "Bytes per value, 0 to 65,536. Default: ${DEFAULT-VALUE}.")
+  int valueBytes;
+
+  @Option(names = "--timeout", paramLabel = "S", defaultValue = "600",
+      description = "Most seconds any one phase may take. Default: ${DEFAULT-VALUE}.")
+  int timeoutSeconds;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      converter = Formats.class, completionCandidates = Formats.class,
+      description = "Output, one of ${COMPLETION-CANDIDATES}. json: exactly one JSON object on one"
+          + " line of stdout. Default: ${DEFAULT-VALUE}.")
+  Format format;
+
+  /** Anti-entropy that answers every message but starts an exchange only when asked. */
+  static final class OnDemand implements DisseminationStrategy {
+    private final DisseminationStrategy sync =
+        Strategies.antiEntropy(Exchange.PUSH_PULL, PeerSelectors::random, 1).get();
+    private final AtomicBoolean asked = new AtomicBoolean();
+
+    /** The next round (within one gossip interval) starts one exchange. */
+    void ask() {
+      asked.set(true);
+    }
+
+    @Override
+    public void onRound(GossipContext ctx) {
+      if (asked.compareAndSet(true, false)) {
+        sync.onRound(ctx);
+      }
+    }
+
+    @Override
+    public void onLocalUpdate(GossipContext ctx, Entry entry) {}
+
+    @Override
+    public void onMessage(GossipContext ctx, NodeId from, GossipMessage message) {
+      sync.onMessage(ctx, from, message);
+    }
+
+    @Override
+    public boolean isQuiescent() {
+      return !asked.get();
+    }
+  }
+
+  /** One node of the bench: the node, its transport, its trigger and a count of its changes. */
+  private static final class Peer implements AutoCloseable {
+    final GossipNode node;
+    final TcpTransport tcp;
+    final OnDemand strategy = new OnDemand();
+    final AtomicLong changes = new AtomicLong();
+
+    Peer(String id, InetSocketAddress self, String otherId, InetSocketAddress other,
+        GossipConfig config, byte[] psk) {
+      HandshakeConfig hs = HandshakeConfig.builder().clusterLabel(LABEL).localNode(NodeId.of(id))
+          .preSharedKey(psk).clock(Clock.system())
+          .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES).build();
+      tcp = TcpTransport.builder().bind(self).handshake(hs).build();
+      node = GossipNodes.builder(config).id(id).transport(tcp)
+          // Every TCP frame is already sealed by the transport's authenticated session: a
+          // second AEAD per message would only measure the cipher twice.
+          .protector(PacketProtector.plaintext())
+          .strategy(() -> strategy).member(otherId, other).build();
+      node.subscribe((previous, current) -> changes.incrementAndGet());
+    }
+
+    long wireOut() {
+      return tcp.metrics().getOrDefault("wire.bytes.out", 0L);
+    }
+
+    long received() {
+      return node.metrics().counters().getOrDefault("messages.received", 0L);
+    }
+
+    @Override
+    public void close() {
+      node.close();
+    }
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String invalid = invalidArgument();
+    if (invalid != null) {
+      err.println("gossip bench sync: " + invalid);
+      err.flush();
+      return ExitCode.USAGE;
+    }
+    Quiet.nodeLogs();
+    Map<String, Object> result;
+    try {
+      result = measure(err);
+    } catch (Exception e) {
+      err.println("gossip bench sync: " + e);
+      err.flush();
+      return ExitCode.SOFTWARE;
+    }
+    StringBuilder json = new StringBuilder("{");
+    result.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k)
+        .append("\":").append(v instanceof String ? "\"" + v + "\"" : v));
+    json.append('}');
+    if (format == Format.JSON) {
+      out.println(json);
+    } else {
+      out.print(MetricTable.render(json.toString()));
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  private String invalidArgument() {
+    if (keys < 1 || keys > 10_000_000) {
+      return "--keys must be in [1, 10000000], was " + keys;
+    }
+    if (diff < 0 || diff > keys) {
+      return "--diff must be in [0, --keys], was " + diff;
+    }
+    if (valueBytes < 0 || valueBytes > 65_536) {
+      return "--value-bytes must be in [0, 65536], was " + valueBytes;
+    }
+    if (timeoutSeconds < 1) {
+      return "--timeout must be >= 1, was " + timeoutSeconds;
+    }
+    return null;
+  }
+
+  private GossipConfig config() {
+    return GossipConfig.lan().toBuilder()
+        // Rounds only poll the trigger; a short interval starts an asked-for exchange promptly.
+        .gossipInterval(Duration.ofMillis(2))
+        .antiEntropyInterval(Duration.ofMillis(2))
+        // TCP carries MiB frames: chunks of about 1 MiB keep the stream's round trips few.
+        .maxMessageBytes(1 << 20)
+        .maxValueBytes(Math.max(valueBytes, 1))
+        .maxEntriesPerMessage(16_384)
+        .clusterLabel(LABEL)
+        .build();
+  }
+
+  private Map<String, Object> measure(PrintWriter err) throws Exception {
+    GossipConfig config = config();
+    byte[] psk = new byte[HandshakeConfig.PSK_BYTES];
+    new SecureRandom().nextBytes(psk);
+    InetSocketAddress addressA = freeLoopbackPort();
+    InetSocketAddress addressB = freeLoopbackPort();
+    Map<String, Object> r = new LinkedHashMap<>();
+    long timeout = TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    try (Peer a = new Peer("bench-a", addressA, "bench-b", addressB, config, psk);
+        Peer b = new Peer("bench-b", addressB, "bench-a", addressA, config, psk)) {
+      a.node.start();
+      b.node.start();
+
+      long t0 = System.nanoTime();
+      byte[] value = new byte[valueBytes];
+      for (int i = 0; i < keys; i++) {
+        value[0] = (byte) i;
+        a.node.put(key(i), value);
+      }
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      progress(err, "loaded %d keys into A in %.1f s", keys, loadSeconds);
+
+      // Full sync: B, empty, asks A for everything.
+      long wire0 = a.wireOut() + b.wireOut();
+      t0 = System.nanoTime();
+      b.strategy.ask();
+      await("B to hold all " + keys + " keys", () -> b.changes.get() >= keys, timeout);
+      long fullNanos = System.nanoTime() - t0;
+      long fullWire = a.wireOut() + b.wireOut() - wire0;
+      progress(err, "full sync: %d wire bytes in %.2f s", fullWire, fullNanos / 1e9);
+
+      // Identical replicas: one exchange, over when no message has arrived for a while.
+      settle(a, b, timeout);
+      wire0 = a.wireOut() + b.wireOut();
+      long receivedBefore = b.received();
+      a.strategy.ask();
+      await("B to get A's exchange", () -> b.received() > receivedBefore, timeout);
+      settle(a, b, timeout);
+      long identicalBytes = a.wireOut() + b.wireOut() - wire0;
+
+      // D differing keys, half newer on each side; one exchange repairs both.
+      byte[] changed = new byte[valueBytes];
+      Arrays.fill(changed, (byte) 0x5A);
+      long changesA = a.changes.get();
+      long changesB = b.changes.get();
+      int onA = 0;
+      for (int i = 0; i < diff; i++) {
+        int k = (int) ((long) i * keys / Math.max(1, diff));
+        if (i % 2 == 0) {
+          a.node.put(key(k), changed);
+          onA++;
+        } else {
+          b.node.put(key(k), changed);
+        }
+      }
+      long expectA = changesA + diff;
+      long expectB = changesB + diff;
+      settle(a, b, timeout);
+      wire0 = a.wireOut() + b.wireOut();
+      t0 = System.nanoTime();
+      a.strategy.ask();
+      await("both sides to repair " + diff + " keys",
+          () -> a.changes.get() >= expectA && b.changes.get() >= expectB, timeout);
+      settle(a, b, timeout);
+      long diffNanos = System.nanoTime() - t0;
+      long diffBytes = a.wireOut() + b.wireOut() - wire0;
+      for (int i = 0; i < diff; i++) {
+        int k = (int) ((long) i * keys / Math.max(1, diff));
+        byte[] atA = a.node.get(key(k)).orElseThrow();
+        byte[] atB = b.node.get(key(k)).orElseThrow();
+        if (!Arrays.equals(atA, changed) || !Arrays.equals(atB, changed)) {
+          throw new IllegalStateException("key " + key(k) + " was not repaired on both sides");
+        }
+      }
+
+      RawTcpThroughput.Result raw =
+          RawTcpThroughput.measure(Math.max(fullWire, 64L << 20), 64 << 10,
+              Duration.ofSeconds(timeoutSeconds));
+
+      double sealedMbps = encryptedTcp(psk, Math.max(fullWire, 64L << 20), timeout);
+
+      double fullMbps = fullWire * 1e3 / fullNanos;
+      long payload = (long) keys * (key(keys - 1).length() + valueBytes);
+      r.put("diff_bytes", diffBytes);
+      r.put("identical_bytes", identicalBytes);
+      r.put("full_sync_mb_per_s", round(fullMbps));
+      r.put("raw_tcp_mb_per_s", round(raw.megabytesPerSecond()));
+      r.put("full_sync_vs_raw", round(fullMbps / raw.megabytesPerSecond()));
+      r.put("encrypted_tcp_mb_per_s", round(sealedMbps));
+      r.put("full_sync_vs_encrypted_tcp", round(fullMbps / sealedMbps));
+      r.put("full_sync_seconds", round(fullNanos / 1e9));
+      r.put("full_sync_wire_bytes", fullWire);
+      r.put("full_sync_payload_mb_per_s", round(payload * 1e3 / fullNanos));
+      r.put("diff_seconds", round(diffNanos / 1e9));
+      r.put("keys", keys);
+      r.put("diff", diff);
+      r.put("diff_on_a", onA);
+      r.put("value_bytes", valueBytes);
+      r.put("load_seconds", round(loadSeconds));
+      r.put("transport", "tcp");
+      r.put("encryption", "tcp-session-aead");
+    }
+    return r;
+  }
+
+  /**
+   * The ceiling the sync runs under: {@link TcpTransport} alone, two fresh transports with the
+   * same key moving {@code total} bytes as 1 MiB frames (the sync's chunk size), every frame
+   * sealed and opened, no codec and no engine. Megabytes (10^6 bytes) of frames per second.
+   */
+  private static double encryptedTcp(byte[] psk, long total, long timeoutNanos) throws Exception {
+    AtomicLong got = new AtomicLong();
+    TcpTransport[] t = new TcpTransport[2];
+    try {
+      for (int i = 0; i < 2; i++) {
+        t[i] = TcpTransport.builder().bind(freeLoopbackPort())
+            .handshake(HandshakeConfig.builder().clusterLabel(LABEL)
+                .localNode(NodeId.of("bench-tcp-" + i)).preSharedKey(psk).clock(Clock.system())
+                .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES).build())
+            .build();
+      }
+      t[0].start((from, packet) -> {});
+      t[1].start((from, packet) -> got.addAndGet(packet.length));
+      byte[] frame = new byte[1 << 20];
+      long frames = Math.max(1, total / frame.length);
+      // One frame first, so the handshake is not timed.
+      t[0].send(t[1].localAddress(), frame);
+      await("the first encrypted frame", () -> got.get() >= frame.length, timeoutNanos);
+      long start = System.nanoTime();
+      long deadline = start + timeoutNanos;
+      for (long sent = 0; sent < frames; ) {
+        if (t[0].send(t[1].localAddress(), frame)) {
+          sent++;
+        } else if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("encrypted TCP did not take the frames in time");
+        } else {
+          LockSupport.parkNanos(50_000); // the connection's buffer is full: let it drain
+        }
+      }
+      long expected = (frames + 1) * frame.length;
+      await("the encrypted frames to arrive", () -> got.get() >= expected, timeoutNanos);
+      return frames * (double) frame.length * 1e3 / (System.nanoTime() - start);
+    } finally {
+      for (TcpTransport x : t) {
+        if (x != null) {
+          x.close();
+        }
+      }
+    }
+  }
+
+  private static String key(int i) {
+    return String.format(Locale.ROOT, "key-%08d", i);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private static void progress(PrintWriter err, String format, Object... args) {
+    err.println("gossip bench sync: " + String.format(Locale.ROOT, format, args));
+    err.flush();
+  }
+
+  /** Waits until no message arrived at either node for a quiet period. */
+  private static void settle(Peer a, Peer b, long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    long last = a.received() + b.received();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince < QUIET_NANOS) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the nodes never went quiet");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      long now = a.received() + b.received();
+      if (now != last) {
+        last = now;
+        quietSince = System.nanoTime();
+      }
+    }
+  }
+
+  private static void await(String what, BooleanSupplier done, long timeout) {
+    long deadline = System.nanoTime() + timeout;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out waiting for " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /** A free port on 127.0.0.1, found by binding and releasing it: nodes need each other's first. */
+  private static InetSocketAddress freeLoopbackPort() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
+      return new InetSocketAddress(loopback, s.getLocalPort());
+    }
+  }
+}

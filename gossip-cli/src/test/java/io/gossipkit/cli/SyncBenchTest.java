@@ -1,0 +1,38 @@
+package io.gossipkit.cli;
+
+import static io.gossipkit.cli.DemoCommandTest.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class SyncBenchTest {
+  @Test
+  @Timeout(120)
+  void twoTcpNodesRepairTheDifferenceAndPrintOneJsonObjectWithTheFourFigures() {
+    CliRun.Result r = CliRun.gossip("bench", "sync", "--keys", "3000", "--diff", "6",
+        "--timeout", "60", "--format", "json");
+    assertEquals(0, r.exitCode(), r.err());
+    String json = r.out().strip();
+
+    assertTrue(json.startsWith("{") && json.endsWith("}") && !json.contains("\n"), json);
+    assertEquals(3000, number(json, "keys"));
+    // The bench itself checks every rewritten key reached both sides before it prints.
+    assertTrue(number(json, "diff_bytes") > 0, json);
+    assertTrue(number(json, "identical_bytes") > 0 && number(json, "identical_bytes") < 1024,
+        json);
+    assertTrue(number(json, "full_sync_wire_bytes") > 3000 * 100, json);
+    assertTrue(number(json, "full_sync_mb_per_s") > 0, json);
+    assertTrue(number(json, "raw_tcp_mb_per_s") > 0, json);
+    assertTrue(number(json, "encrypted_tcp_mb_per_s") > 0, json);
+  }
+
+  @Test
+  void refusesADifferenceLargerThanTheReplica() {
+    CliRun.Result r = CliRun.gossip("bench", "sync", "--keys", "10", "--diff", "11");
+
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--diff must be in [0, --keys], was 11"), r.err());
+  }
+}

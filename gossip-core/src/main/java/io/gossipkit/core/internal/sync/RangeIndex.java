@@ -1,0 +1,259 @@
+package io.gossipkit.core.internal.sync;
+
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.ReplicaStore;
+import io.gossipkit.core.internal.EntryHash;
+import java.util.Arrays;
+
+/**
+ * Internal: may change at any time. The key-hash tree of one replica, kept up to date as the
+ * replica changes: the XOR of entry hashes and the entry count of every tree node down to a depth
+ * that grows with the replica, and below that depth, buckets of keys sorted by (key hash, key).
+ *
+ * <p>Each change costs O(depth) XORs and count updates, plus a sorted insert or removal in one
+ * bucket of about {@value #KEYS_PER_LEAF} keys; when the replica outgrows the depth, the index is
+ * rebuilt one level deeper (O(n), amortized O(1) per insert). Summaries of nodes above the depth
+ * are array reads; deeper ones scan one bucket. Nodes are addressed as in {@code
+ * RangeExpansion}: level {@code l}, prefix of {@code 4 * l} hash bits.
+ *
+ * <p>Built on first use by range sync, so replicas that never need it (every simulated node) pay
+ * nothing. Runs on the node's executor, like the replica it indexes.
+ */
+public final class RangeIndex {
+  /** Average keys per bucket at which the index grows a level. */
+  static final int KEYS_PER_LEAF = 16;
+
+  /** Deepest bucket level: 16^5 buckets, enough for 16 M keys at the target bucket size. */
+  static final int MAX_DEPTH = 5;
+
+  private final ReplicaStore store;
+  private int depth;
+  private int size;
+  private long[][] hashes;
+  private int[][] counts;
+  private long[][] bucketHashes;
+  private String[][] bucketKeys;
+  private int[] bucketSizes;
+
+  /** Indexes every entry {@code store} holds now; the store then reports each change. */
+  public RangeIndex(ReplicaStore store) {
+    this.store = store;
+    rebuild(depthFor(store.size()));
+  }
+
+  private static int depthFor(int n) {
+    int d = 1;
+    while (d < MAX_DEPTH && (long) KEYS_PER_LEAF << (4 * d) < n) {
+      d++;
+    }
+    return d;
+  }
+
+  private void rebuild(int newDepth) {
+    depth = newDepth;
+    size = 0;
+    hashes = new long[depth + 1][];
+    counts = new int[depth + 1][];
+    for (int l = 0; l <= depth; l++) {
+      hashes[l] = new long[1 << (4 * l)];
+      counts[l] = new int[1 << (4 * l)];
+    }
+    int buckets = 1 << (4 * depth);
+    bucketHashes = new long[buckets][];
+    bucketKeys = new String[buckets][];
+    bucketSizes = new int[buckets];
+    store.forEach(e -> insert(e.key(), KeyHash.of(e.key()), EntryHash.of(e)));
+  }
+
+  /** Entries indexed. */
+  public int size() {
+    return size;
+  }
+
+  /** Levels held as arrays; nodes below are summarized by scanning a bucket. */
+  int depth() {
+    return depth;
+  }
+
+  /** The store gained {@code e}, a key it did not hold. */
+  public void added(Entry e) {
+    insert(e.key(), KeyHash.of(e.key()), EntryHash.of(e));
+    if (depth < MAX_DEPTH && size > (long) KEYS_PER_LEAF << (4 * depth)) {
+      // The store already holds e, so the rebuild sees it.
+      rebuild(depth + 1);
+    }
+  }
+
+  /** The store replaced {@code old} by {@code current} under the same key. */
+  public void replaced(Entry old, Entry current) {
+    long delta = EntryHash.of(old) ^ EntryHash.of(current);
+    long h = KeyHash.of(current.key());
+    for (int l = 0; l <= depth; l++) {
+      hashes[l][KeyHash.index(l, h)] ^= delta;
+    }
+  }
+
+  /** The store no longer holds {@code e}. */
+  public void removed(Entry e) {
+    long h = KeyHash.of(e.key());
+    int b = KeyHash.index(depth, h);
+    int pos = find(b, h, e.key());
+    if (pos < 0) {
+      return;
+    }
+    int n = bucketSizes[b];
+    System.arraycopy(bucketHashes[b], pos + 1, bucketHashes[b], pos, n - pos - 1);
+    System.arraycopy(bucketKeys[b], pos + 1, bucketKeys[b], pos, n - pos - 1);
+    bucketKeys[b][n - 1] = null;
+    bucketSizes[b] = n - 1;
+    size--;
+    long eh = EntryHash.of(e);
+    for (int l = 0; l <= depth; l++) {
+      int i = KeyHash.index(l, h);
+      hashes[l][i] ^= eh;
+      counts[l][i]--;
+    }
+  }
+
+  private void insert(String key, long h, long entryHash) {
+    int b = KeyHash.index(depth, h);
+    int n = bucketSizes[b];
+    int pos = find(b, h, key);
+    if (pos >= 0) {
+      return;
+    }
+    pos = -pos - 1;
+    if (bucketHashes[b] == null) {
+      bucketHashes[b] = new long[4];
+      bucketKeys[b] = new String[4];
+    } else if (n == bucketHashes[b].length) {
+      bucketHashes[b] = Arrays.copyOf(bucketHashes[b], n * 2);
+      bucketKeys[b] = Arrays.copyOf(bucketKeys[b], n * 2);
+    }
+    System.arraycopy(bucketHashes[b], pos, bucketHashes[b], pos + 1, n - pos);
+    System.arraycopy(bucketKeys[b], pos, bucketKeys[b], pos + 1, n - pos);
+    bucketHashes[b][pos] = h;
+    bucketKeys[b][pos] = key;
+    bucketSizes[b] = n + 1;
+    size++;
+    for (int l = 0; l <= depth; l++) {
+      int i = KeyHash.index(l, h);
+      hashes[l][i] ^= entryHash;
+      counts[l][i]++;
+    }
+  }
+
+  /** Position of (h, key) in bucket b, or -(insertion point) - 1. */
+  private int find(int b, long h, String key) {
+    int lo = 0;
+    int hi = bucketSizes[b] - 1;
+    long[] hs = bucketHashes[b];
+    String[] ks = bucketKeys[b];
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = KeyHash.compare(hs[mid], ks[mid], h, key);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -lo - 1;
+  }
+
+  /**
+   * Fills {@code hashOut} and {@code countOut} (16 each) with the summaries of the children of
+   * the node at {@code level} (0 to 15) with {@code prefix}.
+   */
+  public void expand(int level, long prefix, long[] hashOut, int[] countOut) {
+    int child = level + 1;
+    if (child <= depth) {
+      int base = (int) (prefix << 4);
+      System.arraycopy(hashes[child], base, hashOut, 0, 16);
+      System.arraycopy(counts[child], base, countOut, 0, 16);
+      return;
+    }
+    Arrays.fill(hashOut, 0L);
+    Arrays.fill(countOut, 0);
+    int shift = 64 - 4 * child;
+    Cursor c = cursor(KeyHash.start(level, prefix), KeyHash.last(level, prefix));
+    while (c.next()) {
+      Entry e = store.get(c.key());
+      int i = (int) (c.hash() >>> shift) & 15;
+      hashOut[i] ^= EntryHash.of(e);
+      countOut[i]++;
+    }
+  }
+
+  /** Walks the keys with hash in {@code [from, to]} (unsigned, inclusive) in (hash, key) order. */
+  public Cursor cursor(long from, long to) {
+    return new Cursor(from, to);
+  }
+
+  /**
+   * A walk over part of the index in (hash, key) order. The index must not change during the
+   * walk: callers collect what they would remove and remove it afterwards.
+   */
+  public final class Cursor {
+    private final long from;
+    private final long to;
+    private int bucket;
+    private final int lastBucket;
+    private int pos = -1;
+    private long hash;
+    private String key;
+
+    Cursor(long from, long to) {
+      this.from = from;
+      this.to = to;
+      this.bucket = KeyHash.index(depth, from);
+      this.lastBucket = KeyHash.index(depth, to);
+    }
+
+    /** Moves to the next key; false when the walk is over. */
+    public boolean next() {
+      while (Integer.compareUnsigned(bucket, lastBucket) <= 0) {
+        int n = bucketSizes[bucket];
+        if (pos < 0) {
+          // First visit of this bucket: skip keys before from.
+          pos = 0;
+          long[] hs = bucketHashes[bucket];
+          while (pos < n && Long.compareUnsigned(hs[pos], from) < 0) {
+            pos++;
+          }
+        } else {
+          pos++;
+        }
+        if (pos < n) {
+          long h = bucketHashes[bucket][pos];
+          if (Long.compareUnsigned(h, to) > 0) {
+            bucket = lastBucket + 1;
+            return false;
+          }
+          hash = h;
+          key = bucketKeys[bucket][pos];
+          return true;
+        }
+        if (bucket == lastBucket) {
+          break;
+        }
+        bucket++;
+        pos = -1;
+      }
+      bucket = lastBucket + 1;
+      return false;
+    }
+
+    /** Key hash at the cursor. */
+    public long hash() {
+      return hash;
+    }
+
+    /** Key at the cursor. */
+    public String key() {
+      return key;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.gossipkit.core.internal.sync;
+
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.Version;
+
+/**
+ * Internal: may change at any time. Upper bounds on the encoded size of what sync messages carry,
+ * so a sender fills a message up to its budget without encoding it first. Exact for ASCII
+ * strings; a character outside ASCII is counted as three bytes, the most UTF-8 needs per UTF-16
+ * unit. {@code RangeSyncTest} checks the bounds against the real codec.
+ */
+public final class WireSize {
+  /** Bound on a range message's fixed fields: header, flags, watermark, positions, counts. */
+  public static final int RANGE_HEADER = 64;
+
+  /** Bound on one {@code RangeExpansion}: level, prefix, mask, 16 hashes and counts. */
+  public static final int EXPANSION = 1 + 9 + 2 + 16 * (8 + 5);
+
+  /** Bound on a {@code SyncEntries} or {@code SyncReply} header and list counts. */
+  public static final int SYNC_HEADER = 16;
+
+  private WireSize() {}
+
+  /** Bytes of a varint holding {@code v}. */
+  static int varInt(int v) {
+    return v >>> 7 == 0 ? 1 : v >>> 14 == 0 ? 2 : v >>> 21 == 0 ? 3 : v >>> 28 == 0 ? 4 : 5;
+  }
+
+  /** Bound on a length-prefixed string. */
+  public static int string(String s) {
+    int n = s.length();
+    int bytes = n;
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        bytes += 2;
+      }
+    }
+    return varInt(bytes) + bytes;
+  }
+
+  /** Bound on a version: timestamp and origin. */
+  static int version(Version v) {
+    return 8 + string(v.origin().value());
+  }
+
+  /** Bound on a (key, version) pair. */
+  public static int keyVersion(KeyVersion kv) {
+    return string(kv.key()) + version(kv.version());
+  }
+
+  /** Bound on an entry: key, version, flags, value, signature. */
+  public static int entry(Entry e) {
+    int size = string(e.key()) + version(e.version()) + 1;
+    if (!e.isTombstone()) {
+      size += varInt(e.valueLength()) + e.valueLength();
+    }
+    if (e.isSigned()) {
+      size += 1 + Entry.SIGNATURE_BYTES;
+    }
+    return size;
+  }
+}

@@ -1,0 +1,117 @@
+package io.gossipkit.core.internal.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.MergePolicy;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.Version;
+import io.gossipkit.core.internal.EntryHash;
+import io.gossipkit.core.internal.VersionedStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The key-hash index agrees with a brute-force recount after any mix of changes. */
+class RangeIndexTest {
+  private static final MergePolicy LWW = MergePolicy.lastWriterWins();
+
+  private static Entry entry(String key, long millis, boolean tombstone) {
+    Version v = Version.of(Version.pack(millis, 0), NodeId.of("w"));
+    return tombstone ? Entry.tombstone(key, v) : Entry.of(key, new byte[] {1}, v);
+  }
+
+  /** Brute force: XOR and count of the store's entries whose key hash is under the node. */
+  private static long[] recount(VersionedStore store, int level, long prefix) {
+    long start = KeyHash.start(level, prefix);
+    long last = KeyHash.last(level, prefix);
+    long[] out = new long[2];
+    store.forEach(
+        e -> {
+          long h = KeyHash.of(e.key());
+          if (Long.compareUnsigned(h, start) >= 0 && Long.compareUnsigned(h, last) <= 0) {
+            out[0] ^= EntryHash.of(e);
+            out[1]++;
+          }
+        });
+    return out;
+  }
+
+  private static void assertConsistent(VersionedStore store, Random random) {
+    RangeIndex index = store.rangeIndex();
+    assertEquals(store.size(), index.size());
+    long[] h = new long[16];
+    int[] c = new int[16];
+    // The root, and random nodes at every level, above and below the index depth.
+    for (int level = 0; level <= 8; level++) {
+      long prefix = level == 0 ? 0 : random.nextLong() >>> (64 - 4 * level);
+      index.expand(level, prefix, h, c);
+      for (int i = 0; i < 16; i++) {
+        long[] expected = recount(store, level + 1, (prefix << 4) | i);
+        assertEquals(expected[0], h[i], "hash of child " + i + " at level " + level);
+        assertEquals(expected[1], c[i], "count of child " + i + " at level " + level);
+      }
+    }
+    index.expand(0, 0, h, c);
+    long root = 0;
+    for (long x : h) {
+      root ^= x;
+    }
+    assertEquals(store.rootHash(), root, "the root of the tree is the store's root hash");
+  }
+
+  @Test
+  void summariesMatchARecountThroughInsertsReplacementsCollectionsForgetsAndRegrowth() {
+    Random random = new Random(3);
+    VersionedStore store = new VersionedStore();
+    store.apply(entry("seed", 1, false), LWW);
+    store.rangeIndex();
+    List<String> keys = new ArrayList<>();
+    // Past 16 * 16^1 and 16 * 16^2 keys: the index regrows twice on the way.
+    for (int i = 0; i < 6000; i++) {
+      String key = "key-" + i;
+      keys.add(key);
+      store.apply(entry(key, 10 + random.nextInt(100), random.nextInt(5) == 0), LWW);
+    }
+    assertTrue(store.rangeIndex().depth() >= 3, "depth " + store.rangeIndex().depth());
+    assertConsistent(store, random);
+    for (int i = 0; i < 2000; i++) {
+      store.apply(entry(keys.get(random.nextInt(keys.size())), 200 + i, random.nextBoolean()), LWW);
+    }
+    assertConsistent(store, random);
+    store.collectTombstones(1000);
+    for (int i = 0; i < 500; i++) {
+      store.forget(keys.get(random.nextInt(keys.size())));
+    }
+    assertConsistent(store, random);
+  }
+
+  @Test
+  void aCursorWalksExactlyTheKeysOfItsIntervalInHashOrder() {
+    VersionedStore store = new VersionedStore();
+    for (int i = 0; i < 3000; i++) {
+      store.apply(entry("k" + i, 5, false), LWW);
+    }
+    long from = 0x3000_0000_0000_0000L;
+    long to = 0xA7FF_FFFF_FFFF_FFFFL;
+    List<Long> expected = new ArrayList<>();
+    store.forEach(
+        e -> {
+          long h = KeyHash.of(e.key());
+          if (Long.compareUnsigned(h, from) >= 0 && Long.compareUnsigned(h, to) <= 0) {
+            expected.add(h);
+          }
+        });
+    expected.sort(Long::compareUnsigned);
+
+    List<Long> walked = new ArrayList<>();
+    RangeIndex.Cursor c = store.rangeIndex().cursor(from, to);
+    for (int guard = 0; guard < 10_000 && c.next(); guard++) {
+      walked.add(c.hash());
+    }
+
+    assertEquals(expected, walked);
+  }
+}

@@ -1,0 +1,251 @@
+package io.gossipkit.core.internal.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.Version;
+import io.gossipkit.api.message.RangeEntries;
+import io.gossipkit.api.message.RangeExpansion;
+import io.gossipkit.api.message.RangeSummaries;
+import io.gossipkit.api.message.RangeVersions;
+import io.gossipkit.core.GossipEngine;
+import io.gossipkit.core.PeerSelectors;
+import io.gossipkit.core.TestCluster;
+import io.gossipkit.core.codec.KryoCodec;
+import io.gossipkit.core.internal.AntiEntropy;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Range sync between engines driven by hand: what it costs when replicas agree, when they differ
+ * in a few keys of many, and when one is empty; that every message fits the budget; and that the
+ * receiver paces a stream.
+ */
+class RangeSyncTest {
+  private static final byte[] VALUE = new byte[100];
+
+  private static GossipConfig.Builder config() {
+    // Range sync for any replica over 64 entries; fanout 1 to the ring successor.
+    return GossipConfig.builder().gossipInterval(Duration.ofMillis(100)).fanout(1)
+        .maxDigestEntries(64);
+  }
+
+  private static TestCluster pair(Exchange exchange, GossipConfig config) {
+    TestCluster c = new TestCluster(config, 2, 11);
+    c.add(0, new AntiEntropy(exchange, PeerSelectors.ring(), 0));
+    c.add(1, new AntiEntropy(exchange, PeerSelectors.ring(), 0));
+    return c;
+  }
+
+  private static Entry entry(String key, long millis) {
+    return Entry.of(key, VALUE, Version.of(Version.pack(millis, 0), NodeId.of("w")));
+  }
+
+  private static void fill(GossipEngine e, int n) {
+    for (int i = 0; i < n; i++) {
+      e.apply(entry("key-" + i, TestCluster.START_MILLIS - 1000));
+    }
+  }
+
+  /** Encoded bytes of every message sent so far, both directions. */
+  private static long bytes(TestCluster c, KryoCodec codec) {
+    long sum = 0;
+    for (TestCluster.Sent s : c.sent()) {
+      sum += codec.encodedSize(s.message());
+    }
+    return sum;
+  }
+
+  /** Makes the two replicas differ in {@code d} keys: half newer on each side. */
+  private static void diverge(TestCluster c, int n, int d) {
+    for (int i = 0; i < d; i++) {
+      c.engine(i % 2).apply(entry("key-" + (i * (n / d)), TestCluster.START_MILLIS));
+    }
+  }
+
+  private static long diffBytes(int n, int d) {
+    GossipConfig config = config().build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(0), n);
+    fill(c.engine(1), n);
+    diverge(c, n, d);
+
+    c.round(0);
+    c.deliverAll();
+
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash(),
+        "one exchange repairs both sides");
+    return bytes(c, KryoCodec.of(config));
+  }
+
+  @Test
+  void replicasThatAgreeExchangeOneMessageOfAFewHundredBytes() {
+    GossipConfig config = config().build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(0), 20_000);
+    fill(c.engine(1), 20_000);
+
+    c.round(0);
+    c.deliverAll();
+
+    assertEquals(1, c.sent().size(), "the root alone settles it");
+    assertTrue(c.sent().get(0).message() instanceof RangeSummaries);
+    long bytes = bytes(c, KryoCodec.of(config));
+    assertTrue(bytes < 300, bytes + " bytes");
+  }
+
+  @Test
+  void tenDifferingKeysCostBytesThatGrowWithLogNNotWithN() {
+    long small = diffBytes(10_000, 10);
+    long large = diffBytes(160_000, 10);
+
+    // Sixteen times the keys is one more tree level: a little more, never sixteen times more.
+    assertTrue(large < 64 * 1024, large + " bytes for 10 of 160,000 keys");
+    assertTrue(large < 2 * small, large + " bytes vs " + small + " for 10 of 10,000");
+  }
+
+  @Test
+  void aFreshReplicaReceivesEverythingInChunksItAsksForEachWithinTheBudget() {
+    // A datagram's budget, so a 30,000-key state takes hundreds of chunks.
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    TestCluster c = pair(Exchange.PULL, config);
+    fill(c.engine(1), 30_000);
+    KryoCodec codec = KryoCodec.of(config);
+
+    c.round(0);
+    c.deliverAll();
+
+    assertEquals(30_000, c.engine(0).store().size());
+    assertEquals(c.engine(1).store().rootHash(), c.engine(0).store().rootHash());
+    int chunks = 0;
+    int asked = 0;
+    for (TestCluster.Sent s : c.sent()) {
+      assertTrue(codec.encodedSize(s.message()) <= 1400, "over the budget: " + s.message());
+      if (s.message() instanceof RangeEntries) {
+        chunks++;
+        // The first chunk answers the empty root; every further one answers a request.
+        assertTrue(chunks <= asked + 1, "a chunk nobody asked for, after " + asked + " requests");
+      } else if (s.message() instanceof RangeVersions) {
+        asked++;
+      }
+    }
+    assertTrue(chunks > 30_000 * 120 / 1400, chunks + " chunks");
+  }
+
+  @Test
+  void pushOnlyRepairsThePeerAndNeverTheInitiator() {
+    GossipConfig config = config().build();
+    TestCluster c = pair(Exchange.PUSH, config);
+    fill(c.engine(0), 1000);
+    fill(c.engine(1), 1000);
+    c.engine(0).apply(entry("only-at-0", TestCluster.START_MILLIS));
+    c.engine(1).apply(entry("only-at-1", TestCluster.START_MILLIS));
+
+    c.round(0);
+    c.deliverAll();
+
+    assertTrue(c.engine(1).store().get("only-at-0") != null, "pushed to the peer");
+    assertNull(c.engine(0).store().get("only-at-1"), "a push never pulls");
+  }
+
+  @Test
+  void everyMessageOfALargeRepairEncodesWithinTheBudget() {
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(0), 5000);
+    for (int i = 0; i < 5000; i += 3) {
+      c.engine(1).apply(entry("key-" + i, TestCluster.START_MILLIS));
+    }
+    c.engine(1).delete("key-7");
+    KryoCodec codec = KryoCodec.of(config);
+
+    c.round(0);
+    c.deliverAll();
+
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash());
+    for (TestCluster.Sent s : c.sent()) {
+      // encode refuses anything over maxMessageBytes: the size bounds of WireSize hold.
+      byte[] bytes = assertEncodes(codec, s);
+      assertTrue(bytes.length <= 1400);
+    }
+  }
+
+  private static byte[] assertEncodes(KryoCodec codec, TestCluster.Sent s) {
+    try {
+      return codec.encode(s.message());
+    } catch (io.gossipkit.api.CodecException e) {
+      throw new AssertionError(s.message().getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Test
+  void replicasThatDifferEverywhereStillConvergeInOneExchange() {
+    GossipConfig config = config().build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    for (int i = 0; i < 4000; i++) {
+      c.engine(i % 2).apply(entry("k" + i, TestCluster.START_MILLIS - i));
+    }
+
+    c.round(0);
+    c.deliverAll();
+
+    assertEquals(4000, c.engine(0).store().size());
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash());
+    List<TestCluster.Sent> sent = c.sent();
+    assertTrue(sent.size() > 2, "several messages: " + sent.size());
+  }
+
+  @Test
+  void oneHostileMessageCausesAtMostABoundedNumberOfReplies() {
+    GossipConfig config = config().build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(1), 1000);
+    // The 16 nodes of level 1, each repeated 64 times, claiming 100 entries under every child:
+    // this replica holds about 4 there, so each child would get its own listing.
+    java.util.Random random = new java.util.Random(9);
+    List<RangeExpansion> nodes = new java.util.ArrayList<>();
+    long[] hashes = new long[16];
+    int[] counts = new int[16];
+    java.util.Arrays.fill(counts, 100);
+    for (int i = 0; i < 1024; i++) {
+      for (int k = 0; k < 16; k++) {
+        hashes[k] = random.nextLong();
+      }
+      nodes.add(new RangeExpansion(1, i % 16, hashes, counts));
+    }
+
+    c.engine(1).receive(c.id(0), new RangeSummaries(Exchange.PUSH_PULL, true, 0, nodes));
+
+    assertEquals(RangeSync.MAX_REPLIES, c.sent().size());
+    assertEquals(1024 * 16 - RangeSync.MAX_REPLIES, c.counters().get("sync.truncated"));
+  }
+
+  @Test
+  void withEveryFifthMessageLostLaterRoundsFinishTheRepair() {
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    TestCluster c = pair(Exchange.PUSH_PULL, config);
+    fill(c.engine(0), 3000);
+    for (int i = 0; i < 3000; i += 7) {
+      c.engine(1).apply(entry("key-" + i, TestCluster.START_MILLIS));
+    }
+    int[] seen = {0};
+
+    int rounds = 0;
+    while (rounds < 50
+        && c.engine(0).store().rootHash() != c.engine(1).store().rootHash()) {
+      c.round(rounds % 2);
+      c.deliverAll(s -> ++seen[0] % 5 == 0);
+      rounds++;
+    }
+
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash(),
+        "not converged after " + rounds + " rounds");
+    assertTrue(rounds > 1, "the losses should have cut the first exchange short");
+  }
+}

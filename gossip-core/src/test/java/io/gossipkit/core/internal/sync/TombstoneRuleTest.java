@@ -1,0 +1,143 @@
+package io.gossipkit.core.internal.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.api.Entry;
+import io.gossipkit.api.Exchange;
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.NodeId;
+import io.gossipkit.api.Version;
+import io.gossipkit.core.PeerSelectors;
+import io.gossipkit.core.TestCluster;
+import io.gossipkit.core.internal.AntiEntropy;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tombstone rule, on a virtual clock: a replica cut off for longer than the tombstone TTL
+ * comes back and must not resurrect what the others deleted and collected meanwhile, yet must not
+ * lose what nobody deleted. Three nodes, each exchanging with both others every round.
+ */
+class TombstoneRuleTest {
+  private static final long TTL = 10_000;
+  private static final int A = 0;
+  private static final int B = 1;
+  private static final int C = 2;
+
+  private static TestCluster cluster(int nodes) {
+    GossipConfig config = GossipConfig.builder().gossipInterval(Duration.ofMillis(100))
+        .tombstoneTtl(Duration.ofMillis(TTL)).build();
+    TestCluster c = new TestCluster(config, nodes, 5);
+    for (int i = 0; i < nodes; i++) {
+      c.add(i, new AntiEntropy(Exchange.PUSH_PULL, PeerSelectors.ring(), nodes - 1));
+    }
+    return c;
+  }
+
+  private static Entry entry(String key, long millis) {
+    return Entry.of(key, new byte[] {7}, Version.of(Version.pack(millis, 0), NodeId.of("w")));
+  }
+
+  /** One round of every node in {@code nodes} (rounds collect tombstones), then delivery. */
+  private static void rounds(TestCluster c, Predicate<TestCluster.Sent> lost, int... nodes) {
+    for (int n : nodes) {
+      c.engine(n).run();
+    }
+    c.deliverAll(lost);
+  }
+
+  /** Runs the partition: C cut off while A deletes k and the TTL passes; A and B collect it. */
+  private static TestCluster deleteWhileCIsAway() {
+    TestCluster c = cluster(3);
+    for (int i = 0; i < 3; i++) {
+      c.engine(i).apply(entry("k", c.now() - 1));
+      c.engine(i).apply(entry("kept", c.now() - 1));
+    }
+    rounds(c, s -> false, A, B, C);
+    NodeId away = c.id(C);
+    Predicate<TestCluster.Sent> cutOff = s -> s.from().equals(away) || s.to().equals(away);
+
+    c.advance(1000);
+    c.engine(A).delete("k");
+    rounds(c, cutOff, A, B, C);
+    assertTrue(c.engine(B).store().get("k").isTombstone(), "B learned of the delete");
+    for (int step = 0; step < 12; step++) {
+      c.advance(TTL / 10);
+      rounds(c, cutOff, A, B, C);
+    }
+    assertNull(c.engine(A).store().get("k"), "A collected the tombstone");
+    assertNull(c.engine(B).store().get("k"), "B collected the tombstone");
+    assertNotNull(c.engine(C).store().get("k"), "C still holds the value it never saw deleted");
+    return c;
+  }
+
+  @Test
+  void aReplicaAwayLongerThanTheTtlDropsWhatTheOthersDeletedInsteadOfResurrectingIt() {
+    TestCluster c = deleteWhileCIsAway();
+
+    // Healed. C's own round comes first: the worst case, it starts the exchange.
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
+      assertNotNull(c.engine(i).store().get("kept"), "node " + i + " lost a live key");
+    }
+    assertEquals(1, c.counters().get("sync.stale_dropped"));
+  }
+
+  @Test
+  void whenTheOthersStartTheExchangeTheReturningReplicaStillDropsIt() {
+    TestCluster c = deleteWhileCIsAway();
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, A, B, C);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
+    }
+  }
+
+  @Test
+  void aReturningReplicaStillSpreadsWritesYoungerThanTheTtl() {
+    TestCluster c = deleteWhileCIsAway();
+    c.engine(C).apply(entry("written-while-away", c.now() - 100));
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNotNull(c.engine(i).store().get("written-while-away"), "node " + i);
+    }
+  }
+
+  @Test
+  void aReturningReplicaHandsItsOldEntriesToAPeerThatNeverCollectedATombstone() {
+    // A and B sync; then B is gone and A is alone for longer than the TTL; then C, new and
+    // empty, joins. C lacks everything, but has collected no tombstone: nothing was deleted.
+    TestCluster c = cluster(3);
+    c.engine(A).apply(entry("old", c.now() - 1));
+    rounds(c, s -> false, A, B);
+    NodeId gone = c.id(B);
+    NodeId fresh = c.id(C);
+    Predicate<TestCluster.Sent> aloneOrNew =
+        s -> s.from().equals(gone) || s.to().equals(gone);
+    c.advance(2 * TTL);
+    rounds(c, s -> aloneOrNew.test(s) || s.to().equals(fresh) || s.from().equals(fresh), A);
+
+    for (int round = 0; round < 3; round++) {
+      rounds(c, aloneOrNew, A, C);
+    }
+
+    assertNotNull(c.engine(C).store().get("old"));
+    assertNotNull(c.engine(A).store().get("old"));
+    assertEquals(0, c.counters().get("sync.stale_dropped"));
+  }
+}

@@ -223,9 +223,13 @@ class TcpTransportTest {
       deadPort = s.getLocalPort();
     }
     TcpTransport a = node(testConfig(), new LinkedBlockingQueue<>());
-    assertTrue(a.send(loopback(deadPort), new byte[] {1}), "queued while dialling");
+    // Loopback refuses a dial to a closed port at once, sometimes before send() returns: then the
+    // frame is refused on the spot instead of queued and lost. Either way the failure is counted.
+    boolean queued = a.send(loopback(deadPort), new byte[] {1});
     awaitMetric(a, "closed.connect_failed", 1);
-    awaitMetric(a, "dropped.connection_closed", 1);
+    if (queued) {
+      awaitMetric(a, "dropped.connection_closed", 1);
+    }
     assertEquals(0L, metric(a, "connections.open"));
   }
 

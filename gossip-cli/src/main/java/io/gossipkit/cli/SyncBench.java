@@ -233,6 +233,9 @@ final class SyncBench implements Callable<Integer> {
         .build();
   }
 
+  /** Bytes moved over sealed TCP before anything is timed. */
+  private static final long WARM_UP_BYTES = 256L << 20;
+
   private Map<String, Object> measure(PrintWriter err) throws Exception {
     GossipConfig config = config();
     byte[] psk = new byte[HandshakeConfig.PSK_BYTES];
@@ -254,6 +257,12 @@ final class SyncBench implements Callable<Integer> {
       }
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       progress(err, "loaded %d keys into A in %.1f s", keys, loadSeconds);
+
+      // Warm-up, untimed: the JIT compiles the cipher's AES-NI/CLMUL paths only after some
+      // hundreds of calls; a 1 MiB frame is one call, so a cold JVM would time mostly the
+      // interpreter. One encrypted-TCP transfer first, as a JMH warm-up iteration would.
+      encryptedTcp(psk, WARM_UP_BYTES, timeout);
+      progress(err, "warmed up the sealed TCP path with %d MiB", WARM_UP_BYTES >> 20);
 
       // Full sync: B, empty, asks A for everything.
       long wire0 = a.wireOut() + b.wireOut();

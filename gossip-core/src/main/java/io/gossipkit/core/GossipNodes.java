@@ -287,7 +287,7 @@ public final class GossipNodes {
       StaticMembership membership = new StaticMembership(ring.toArray(new NodeId[0]));
       int self = ring.indexOf(id);
       return new DefaultGossipNode(
-          id, config, transport, largeTransport, protector, c, members, largeAddresses, env,
+          id, config, transport, largeTransport, protector, c, members, largeAddresses, env, null,
           e -> new GossipEngine(id, e, s.get(), membership.viewOf(self)));
     }
 

@@ -123,28 +123,10 @@ public final class DefaultGossipNode implements GossipNode {
    * @param largeTransport carries messages too large for one datagram of {@code transport}, or
    *     null for none
    * @param largeAddresses where each peer receives on {@code largeTransport}; a peer not listed
-   *     receives at its address in {@code addresses}
+   *     receives at its datagram address
+   * @param membershipFactory makes the node's SWIM membership, or null for the static {@code
+   *     addresses}; it is made before the engine, so the engine factory may use its peer view
    * @param engineFactory makes the engine from the environment built here
-   */
-  public DefaultGossipNode(
-      NodeId id,
-      GossipConfig config,
-      Transport transport,
-      Transport largeTransport,
-      PacketProtector protector,
-      Codec codec,
-      Map<NodeId, InetSocketAddress> addresses,
-      Map<NodeId, InetSocketAddress> largeAddresses,
-      EngineEnvironment.Builder envBuilder,
-      Function<EngineEnvironment, GossipEngine> engineFactory) {
-    this(id, config, transport, largeTransport, protector, codec, addresses, largeAddresses,
-        envBuilder, null, engineFactory);
-  }
-
-  /**
-   * Wires a node whose membership is made by {@code membershipFactory} (null for the static
-   * {@code addresses}); the membership is made before the engine, so the engine factory may use
-   * its peer view.
    */
   public DefaultGossipNode(
       NodeId id,

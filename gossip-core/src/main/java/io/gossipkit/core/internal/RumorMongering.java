@@ -139,8 +139,7 @@ public final class RumorMongering implements DisseminationStrategy {
     long now = ctx.now();
     for (int i = 0; i < offered.size(); i++) {
       KeyVersion kv = offered.get(i);
-      Entry mine = ctx.store().get(kv.key());
-      if (mine != null && mine.version().compareTo(kv.version()) >= 0) {
+      if (heldAtLeast(ctx, kv) != null) {
         if (offer.wantFeedback()) {
           if (known == null) {
             known = new ArrayList<>(2);
@@ -171,15 +170,20 @@ public final class RumorMongering implements DisseminationStrategy {
     List<KeyVersion> wanted = request.wanted();
     List<Entry> entries = new ArrayList<>(Math.min(wanted.size(), maxBatch(ctx)));
     for (int i = 0; i < wanted.size() && entries.size() < maxBatch(ctx); i++) {
-      KeyVersion kv = wanted.get(i);
-      Entry mine = ctx.store().get(kv.key());
-      if (mine != null && mine.version().compareTo(kv.version()) >= 0) {
+      Entry mine = heldAtLeast(ctx, wanted.get(i));
+      if (mine != null) {
         entries.add(mine);
       }
     }
     if (!entries.isEmpty()) {
       ctx.send(from, new RumorPush(entries, options.stopRule().usesFeedback(), false));
     }
+  }
+
+  /** This replica's entry for {@code kv}'s key if it is {@code kv}'s version or newer, else null. */
+  private static Entry heldAtLeast(GossipContext ctx, KeyVersion kv) {
+    Entry mine = ctx.store().get(kv.key());
+    return mine != null && mine.version().compareTo(kv.version()) >= 0 ? mine : null;
   }
 
   /**

@@ -117,6 +117,26 @@ final class Primitives {
   }
 
   /**
+   * AES-256-GCM open of {@code ct[off, off+len)} (ciphertext then tag) into {@code out} at {@code
+   * outOff}.
+   *
+   * @return false if the tag does not verify or the input is shorter than a tag; {@code out} may
+   *     then hold garbage and must be discarded
+   */
+  static boolean openInto(
+      byte[] key, long counter, byte[] ad, byte[] ct, int off, int len, byte[] out, int outOff) {
+    if (len < TAG_BYTES) {
+      return false;
+    }
+    try {
+      gcm(Cipher.DECRYPT_MODE, key, counter, ad).doFinal(ct, off, len, out, outOff);
+      return true;
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
    * AES-256-GCM open of {@code ct[off, off+len)} (ciphertext then tag).
    *
    * @return the plaintext, or {@code null} if the tag does not verify or the input is shorter than

@@ -210,4 +210,69 @@ class SecureChannelTest {
         assertThrows(AuthenticationException.class, () -> ch[1].open(frame));
     assertTrue(e.getMessage().startsWith("OUT_OF_ORDER"), e.getMessage());
   }
+
+  @Test
+  void aFrameLargerThanARecordIsSealedAsFullRecordsAndOpensWhole() throws Exception {
+    SecureChannel[] ch = connect(RekeyPolicy.defaults(), 1 << 20);
+    for (int len : new int[] {SecureChannel.RECORD_BYTES, SecureChannel.RECORD_BYTES + 1,
+        3 * SecureChannel.RECORD_BYTES, 100_000}) {
+      byte[] plain = new byte[len];
+      for (int i = 0; i < len; i++) {
+        plain[i] = (byte) (i * 31 + len);
+      }
+      byte[] frame = ch[0].seal(plain);
+      int records = (len + SecureChannel.RECORD_BYTES - 1) / SecureChannel.RECORD_BYTES;
+      assertEquals(len + records * SecureChannel.OVERHEAD_BYTES, frame.length);
+      assertEquals(frame.length, SecureChannel.sealedLength(len));
+      assertArrayEquals(plain, ch[1].open(frame));
+    }
+  }
+
+  @Test
+  void aFrameCutAtARecordBoundaryIsRefusedAndTheChannelStillOpensTheNextFrame() throws Exception {
+    SecureChannel[] ch = connect(RekeyPolicy.defaults(), 1 << 20);
+    byte[] frame = ch[0].seal(new byte[2 * SecureChannel.RECORD_BYTES + 10]);
+    // A changed length prefix would hand the reader the first two records as a whole frame:
+    // each authentic, but the second says more follow.
+    byte[] cut = Arrays.copyOf(frame, 2 * (SecureChannel.RECORD_BYTES + SecureChannel.OVERHEAD_BYTES));
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> ch[1].open(cut));
+    assertTrue(e.getMessage().startsWith("MALFORMED"), e.getMessage());
+    assertArrayEquals(new byte[2 * SecureChannel.RECORD_BYTES + 10], ch[1].open(frame));
+    assertArrayEquals(bytes("next"), ch[1].open(ch[0].seal(bytes("next"))));
+  }
+
+  @Test
+  void twoFramesJoinedIntoOneAreRefused() throws Exception {
+    SecureChannel[] ch = connect(RekeyPolicy.defaults(), 1 << 20);
+    byte[] first = ch[0].seal(new byte[SecureChannel.RECORD_BYTES]);
+    byte[] second = ch[0].seal(bytes("second"));
+    byte[] joined = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, joined, first.length, second.length);
+    AuthenticationException e =
+        assertThrows(AuthenticationException.class, () -> ch[1].open(joined));
+    assertTrue(e.getMessage().startsWith("MALFORMED"), e.getMessage());
+    assertEquals(SecureChannel.RECORD_BYTES, ch[1].open(first).length);
+    assertArrayEquals(bytes("second"), ch[1].open(second));
+  }
+
+  @Test
+  void aForgedLastRecordUndoesARekeyTheEarlierRecordsTurned() throws Exception {
+    // Rekeys every 2 records: a 5-record frame turns the ratchet twice before its last record.
+    SecureChannel[] ch = connect(RekeyPolicy.of(1L << 30, 2), 1 << 20);
+    byte[] plain = new byte[4 * SecureChannel.RECORD_BYTES + 7];
+    Arrays.fill(plain, (byte) 7);
+    byte[] frame = ch[0].seal(plain);
+    assertEquals(2, ch[0].sendEpoch());
+    byte[] keyBefore = ch[1].receiveKeyForTesting();
+    byte[] forged = frame.clone();
+    forged[forged.length - 1] ^= 1;
+    AuthenticationException e =
+        assertThrows(AuthenticationException.class, () -> ch[1].open(forged));
+    assertTrue(e.getMessage().startsWith("AUTHENTICATION_FAILED"), e.getMessage());
+    assertEquals(0, ch[1].receiveEpoch());
+    assertArrayEquals(keyBefore, ch[1].receiveKeyForTesting(), "the key is restored, not wiped");
+    assertArrayEquals(plain, ch[1].open(frame));
+    assertEquals(2, ch[1].receiveEpoch());
+    assertArrayEquals(bytes("after"), ch[1].open(ch[0].seal(bytes("after"))));
+  }
 }

@@ -200,7 +200,7 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
       case AWAIT_HELLO:
         return MAX_HELLO_FRAME;
       case READY:
-        return transport.maxFrameBytes + SecureChannel.OVERHEAD_BYTES;
+        return (int) SecureChannel.sealedLength(transport.maxFrameBytes);
       default:
         return 0;
     }

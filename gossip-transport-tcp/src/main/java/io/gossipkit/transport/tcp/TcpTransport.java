@@ -55,7 +55,8 @@ import java.util.function.Supplier;
  * written for {@code idleTimeout}; the next send dials again.
  *
  * <p><b>Bounds.</b> A length field is checked before the body is read: at most 512 bytes until the
- * handshake has authenticated the peer, {@code maxFrameBytes} plus 24 bytes of seal afterwards. A
+ * handshake has authenticated the peer, {@code maxFrameBytes} plus 24 bytes of seal per 16 KiB record
+ * afterwards. A
  * connection without an authenticated session after {@code handshakeTimeout} is closed (the
  * slow-loris defence); at most {@code maxInboundConnections} accepted connections are open at a
  * time; each connection buffers at most about {@code outboundBufferBytes} (plus the frame in hand)

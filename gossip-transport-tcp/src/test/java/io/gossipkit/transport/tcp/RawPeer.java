@@ -88,7 +88,7 @@ final class RawPeer implements AutoCloseable {
   }
 
   byte[] readSealed(int max) throws Exception {
-    return channel.open(readFrame(max + SecureChannel.OVERHEAD_BYTES));
+    return channel.open(readFrame((int) SecureChannel.sealedLength(max)));
   }
 
   /**

@@ -111,14 +111,14 @@ class TcpHostilePeerTest {
   @Test
   void lengthFieldOverTheFrameLimitAfterTheHandshakeIsClosed() throws Exception {
     TcpTransport node = victim(testConfig().maxFrameBytes(64 << 10));
+    int tooLong = (int) SecureChannel.sealedLength(64 << 10) + 1;
     try (RawPeer peer = RawPeer.connect(node.boundAddress())) {
       peer.join(handshake(TcpFixtures.PSK).build(), loopback(1));
-      int tooLong = (64 << 10) + SecureChannel.OVERHEAD_BYTES + 1;
       peer.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(tooLong).array());
       assertTrue(peer.closedByPeerWithin(5_000));
     }
     awaitMetric(node, "closed.frame_too_large", 1);
-    logs.assertHas("WARNING", ": frame_too_large: ", String.valueOf((64 << 10) + 25));
+    logs.assertHas("WARNING", ": frame_too_large: ", String.valueOf(tooLong));
     assertServesAGoodPeer(node);
   }
 
@@ -217,7 +217,7 @@ class TcpHostilePeerTest {
       // The limit, plus the one frame that crossed it, plus Netty's bookkeeping for each buffered
       // frame (it charges about 100 bytes per entry; 256 allowed).
       int frames = limit / frame + 1;
-      long bound = limit + frame + SecureChannel.OVERHEAD_BYTES + FrameDecoder.LENGTH_BYTES
+      long bound = limit + SecureChannel.sealedLength(frame) + FrameDecoder.LENGTH_BYTES
           + 256L * frames;
       assertTrue(maxBuffered <= bound, "buffered " + maxBuffered + " bytes, bound " + bound);
       logs.assertHas("INFO", "refused", "not read");

@@ -9,16 +9,19 @@ import java.util.Objects;
  * One bounded chunk of a range repair: the entries the receiver lacks in part of an interval, the
  * keys the sender lacks or holds older there, and where to continue.
  *
- * <p>This is how a full-state sync streams: each chunk fits one message, and the next is sent
- * only when the receiver asks for it with a {@link RangeVersions} starting at {@code resume}, so
- * a fast sender can never run ahead of a slow receiver by more than one chunk per range.
+ * <p>This is how a full-state sync streams: each chunk fits one message; one answer sends a
+ * small batch of chunks, of which only the last asks the receiver to continue (the others are
+ * {@code done}: nothing to ask in answer to them), and the next batch is sent only when the
+ * receiver asks for it with a {@link RangeVersions} starting at {@code resume}. So a fast sender
+ * never runs ahead of a slow receiver by more than one batch per range.
  *
  * @param exchange the exchange the initiator asked for
  * @param fromInitiator true if the sender initiated the exchange
  * @param collectedUpTo the sender's tombstone watermark (see {@link RangeSummaries})
  * @param resume the hash position to ask from next, meaningless when {@code done}
  * @param end last hash position of the range being repaired
- * @param done true if the range is repaired up to {@code end}: nothing more to ask
+ * @param done true if the receiver has nothing to ask in answer to this chunk: the range is
+ *     repaired up to {@code end}, or a later chunk of the same batch says where to continue
  * @param entries entries the receiver lacks or holds older
  * @param missing keys the receiver listed that the sender lacks
  * @param wanted keys the receiver listed that the sender holds older

@@ -44,6 +44,12 @@ public final class WireEnvelope {
   /** Bytes of the length prefix of each message in a compound packet. */
   public static final int FRAME_BYTES = 2;
 
+  /**
+   * Longest message a compound packet can frame; a longer one (over a stream transport) must
+   * travel alone, as version 1.
+   */
+  public static final int MAX_FRAMED_BYTES = 0xFFFF;
+
   /** Most messages one compound packet may hold; more is refused as malformed. */
   public static final int MAX_MESSAGES = 1024;
 

@@ -206,7 +206,8 @@ public final class PacketAssembler {
       box.isPending = true;
       pending.addLast(box);
     }
-    return isFull(box);
+    // A message that must travel alone is a packet by itself: it can leave at once.
+    return isFull(box) || isAlone(message);
   }
 
   /**
@@ -216,9 +217,19 @@ public final class PacketAssembler {
    */
   public void flushFull(NodeId to, PacketSink sink) {
     Outbox box = outboxes.get(to);
-    while (box != null && isFull(box)) {
+    while (box != null && (isFull(box) || holdsAlone(box))) {
       sendOne(box, sink);
     }
+  }
+
+  /** True if a message that must travel alone heads one of {@code box}'s queues. */
+  private static boolean holdsAlone(Outbox box) {
+    for (int c = 0; c < CLASSES.length; c++) {
+      if (!box.queues[c].isEmpty() && isAlone(box.queues[c].peekFirst())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True if the frames queued for {@code box} would fill a packet. */
@@ -266,6 +277,21 @@ public final class PacketAssembler {
     ArrayDeque<byte[]> turnQueue = box.queues[turn];
     if (!turnQueue.isEmpty() && cost(turnQueue.peekFirst()) > shareBytes[turn]) {
       room -= take(box, turn);
+    }
+    // A message too long for a compound frame (only a stream transport's budget allows one)
+    // leaves alone: first in line if nothing was picked, else in a later packet.
+    if (picks.isEmpty()) {
+      for (int c = 0; c < CLASSES.length; c++) {
+        ArrayDeque<byte[]> q = box.queues[c];
+        if (!q.isEmpty() && isAlone(q.peekFirst())) {
+          take(box, c);
+          sink.send(box.to, packet(), 1);
+          return;
+        }
+      }
+    } else if (isAlone(picks.get(0))) {
+      sink.send(box.to, packet(), 1);
+      return;
     }
     // 2. Every class up to its guaranteed share.
     for (int c = 0; c < CLASSES.length; c++) {
@@ -316,7 +342,12 @@ public final class PacketAssembler {
   }
 
   private static int cost(byte[] message) {
-    return WireEnvelope.FRAME_BYTES + message.length;
+    // A message that must go alone never fits beside others.
+    return isAlone(message) ? Integer.MAX_VALUE : WireEnvelope.FRAME_BYTES + message.length;
+  }
+
+  private static boolean isAlone(byte[] message) {
+    return message.length > WireEnvelope.MAX_FRAMED_BYTES;
   }
 
   private byte[] packet() {

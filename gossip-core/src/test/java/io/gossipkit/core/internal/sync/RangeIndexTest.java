@@ -89,6 +89,25 @@ class RangeIndexTest {
   }
 
   @Test
+  void aCursorYieldsTheReplicasCurrentEntryAfterReplacements() {
+    VersionedStore store = new VersionedStore();
+    for (int i = 0; i < 2000; i++) {
+      store.apply(entry("k" + i, 5, false), LWW);
+    }
+    store.rangeIndex();
+    for (int i = 0; i < 2000; i += 3) {
+      store.apply(entry("k" + i, 50 + i, i % 2 == 0), LWW);
+    }
+    int walked = 0;
+    RangeIndex.Cursor c = store.rangeIndex().cursor(0, -1L);
+    for (int guard = 0; guard < 10_000 && c.next(); guard++) {
+      assertEquals(store.get(c.key()), c.entry(), "the index holds a stale entry for " + c.key());
+      walked++;
+    }
+    assertEquals(2000, walked);
+  }
+
+  @Test
   void aCursorWalksExactlyTheKeysOfItsIntervalInHashOrder() {
     VersionedStore store = new VersionedStore();
     for (int i = 0; i < 3000; i++) {

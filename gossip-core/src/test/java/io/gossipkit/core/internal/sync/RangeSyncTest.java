@@ -111,7 +111,7 @@ class RangeSyncTest {
   }
 
   @Test
-  void aFreshReplicaReceivesEverythingInChunksItAsksForEachWithinTheBudget() {
+  void aFreshReplicaReceivesEverythingInBatchesItAsksForEachChunkWithinTheBudget() {
     // A datagram's budget, so a 30,000-key state takes hundreds of chunks.
     GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
     TestCluster c = pair(Exchange.PULL, config);
@@ -124,18 +124,27 @@ class RangeSyncTest {
     assertEquals(30_000, c.engine(0).store().size());
     assertEquals(c.engine(1).store().rootHash(), c.engine(0).store().rootHash());
     int chunks = 0;
+    int continuing = 0;
     int asked = 0;
     for (TestCluster.Sent s : c.sent()) {
       assertTrue(codec.encodedSize(s.message()) <= 1400, "over the budget: " + s.message());
       if (s.message() instanceof RangeEntries) {
         chunks++;
-        // The first chunk answers the empty root; every further one answers a request.
-        assertTrue(chunks <= asked + 1, "a chunk nobody asked for, after " + asked + " requests");
+        if (!((RangeEntries) s.message()).done()) {
+          continuing++;
+        }
+        // The first batch answers the empty root; every further one answers a request, and only
+        // its last chunk asks for more.
+        assertTrue(chunks <= (asked + 1) * RangeSync.BATCH_CHUNKS,
+            chunks + " chunks after " + asked + " requests: more than a batch per request");
+        assertTrue(continuing <= asked + 1,
+            continuing + " chunks asking to continue after " + asked + " requests");
       } else if (s.message() instanceof RangeVersions) {
         asked++;
       }
     }
     assertTrue(chunks > 30_000 * 120 / 1400, chunks + " chunks");
+    assertTrue(asked < chunks / 2, asked + " requests for " + chunks + " chunks: not batched");
   }
 
   @Test

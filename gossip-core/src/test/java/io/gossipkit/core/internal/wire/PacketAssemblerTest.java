@@ -349,4 +349,41 @@ class PacketAssemblerTest {
       throw new AssertionError(e);
     }
   }
+
+  @Test
+  void aMessageTooLongForACompoundFrameLeavesAloneAndEveryMessageArrives() throws Exception {
+    // A stream transport's budget: room for several messages, one of them over 65,535 bytes.
+    int budget = 512 << 10;
+    KryoCodec big = new KryoCodec(GossipConfig.lan().toBuilder().maxMessageBytes(budget)
+        .maxValueBytes(300_000).build());
+    PacketAssembler assembler = new PacketAssembler(A, budget, 64L * budget, 64,
+        (reason, count, detail) -> drops.merge(reason, (long) count, Long::sum));
+    List<GossipMessage> sent = List.of(new MailAck(1), rumor(7, 200_000), new MailAck(2));
+    assembler.offer(B, TrafficClass.CONTROL, big.encode(sent.get(0)));
+    assembler.offer(B, TrafficClass.BROADCAST, big.encode(sent.get(1)));
+    assembler.offer(B, TrafficClass.CONTROL, big.encode(sent.get(2)));
+
+    List<GossipMessage> got = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    while (assembler.hasQueued()) {
+      assembler.flush((to, plaintext, count) -> {
+        try {
+          WireEnvelope env = WireEnvelope.read(plaintext, big.maxMessageBytes());
+          counts.add(env.messageCount());
+          for (int i = 0; i < env.messageCount(); i++) {
+            got.add(big.decode(plaintext, env.messageOffset(i), env.messageLength(i)));
+          }
+        } catch (CodecException e) {
+          throw new AssertionError("unreadable packet", e);
+        }
+      });
+    }
+
+    assertEquals(List.of(new MailAck(1), new MailAck(2), sent.get(1)),
+        got.stream().sorted((x, y) -> Boolean.compare(x instanceof RumorPush,
+            y instanceof RumorPush)).toList());
+    assertEquals(List.of(2, 1), counts.stream().sorted((x, y) -> y - x).toList(),
+        "the acks share a packet, the long rumor has one of its own");
+    assertEquals(Map.of(), drops);
+  }
 }

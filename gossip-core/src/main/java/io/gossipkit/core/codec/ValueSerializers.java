@@ -44,8 +44,7 @@ final class ValueSerializers {
 
     @Override
     public NodeId read(Kryo kryo, Input in, Class<? extends NodeId> type) {
-      return NodeId.of(
-          reader.readUtf8(in, "node id", 1, NodeId.MAX_UTF8_BYTES, "NodeId.MAX_UTF8_BYTES"));
+      return reader.readNodeId(in);
     }
   }
 

@@ -2,11 +2,13 @@ package io.gossipkit.core.codec;
 
 import com.esotericsoftware.kryo.io.Input;
 import io.gossipkit.api.Entry;
+import io.gossipkit.api.NodeId;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the primitive fields of the wire format from an array-backed Kryo {@link Input}, checking
@@ -220,6 +222,40 @@ final class WireReader {
     String s = decodeUtf8(buf, p, n, name);
     in.setPosition(p + n);
     return s;
+  }
+
+  /** The UTF-8 of the node id {@link #readNodeId} decoded last, and that id. */
+  private byte[] lastNodeIdBytes = new byte[0];
+
+  private NodeId lastNodeId;
+
+  /**
+   * Reads a length-prefixed node id. The id decoded last is kept, and the same bytes again give
+   * the same instance: a full-state stream carries one origin for thousands of entries, and a
+   * replica of a million entries then holds a handful of ids instead of a million copies.
+   */
+  NodeId readNodeId(Input in) {
+    int n = readLength(in, "node id", NodeId.MAX_UTF8_BYTES, "NodeId.MAX_UTF8_BYTES");
+    if (n < 1) {
+      throw new WireException("node id length " + n + " is below the minimum 1");
+    }
+    byte[] buf = in.getBuffer();
+    int p = in.position();
+    if (lastNodeId != null
+        && Arrays.equals(buf, p, p + n, lastNodeIdBytes, 0, lastNodeIdBytes.length)) {
+      in.setPosition(p + n);
+      return lastNodeId;
+    }
+    NodeId id;
+    try {
+      id = NodeId.of(decodeUtf8(buf, p, n, "node id"));
+    } catch (IllegalArgumentException invalid) {
+      throw new WireException("node id: " + invalid.getMessage());
+    }
+    in.setPosition(p + n);
+    lastNodeIdBytes = Arrays.copyOfRange(buf, p, p + n);
+    lastNodeId = id;
+    return id;
   }
 
   private String decodeUtf8(byte[] buf, int offset, int length, String name) {

@@ -54,6 +54,18 @@ final class WireWriter {
     }
     out.writeVarInt((int) length, true);
     int n = s.length();
+    byte[] buffer = out.getBuffer();
+    int at = out.position();
+    if (length == n && buffer.length - at >= n) {
+      // Every char is ASCII (any other takes two or more bytes, an unpaired surrogate three), so
+      // the UTF-8 is the chars' low bytes, stored straight into the buffer the codec sized
+      // exactly, instead of a bounds-checked call per byte.
+      for (int i = 0; i < n; i++) {
+        buffer[at + i] = (byte) s.charAt(i);
+      }
+      out.setPosition(at + n);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {

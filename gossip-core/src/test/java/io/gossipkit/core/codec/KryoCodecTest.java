@@ -962,4 +962,25 @@ class KryoCodecTest {
     threads.setThreadAllocatedMemoryEnabled(true);
     return threads;
   }
+
+  @Test
+  void entriesOfOneOriginShareOneDecodedNodeIdAndOtherOriginsStayDistinct() throws Exception {
+    KryoCodec c = CODEC;
+    NodeId a = NodeId.of("origin-a");
+    NodeId b = NodeId.of("origin-\u00e9"); // not ASCII: the writer's general path
+    List<Entry> sent = List.of(
+        Entry.of("k1", new byte[] {1}, Version.of(10, a)),
+        Entry.of("k2", new byte[] {2}, Version.of(11, a)),
+        Entry.of("k\u00e9", new byte[] {3}, Version.of(12, b)),
+        Entry.of("k4", new byte[] {4}, Version.of(13, a)));
+
+    byte[] bytes = c.encode(new SyncEntries(sent));
+    SyncEntries got = (SyncEntries) c.decode(bytes, 0, bytes.length);
+
+    assertEquals(sent, got.entries());
+    NodeId first = got.entries().get(0).version().origin();
+    assertTrue(first == got.entries().get(1).version().origin(), "one instance per run of ids");
+    assertEquals(b, got.entries().get(2).version().origin());
+    assertEquals(a, got.entries().get(3).version().origin());
+  }
 }

@@ -187,6 +187,23 @@ public final class TestCluster {
     return outbox.size();
   }
 
+  /**
+   * Delivers the first {@code max} messages in flight, in the order sent (the messages they cause
+   * join the end of the line); returns how many were delivered.
+   */
+  public int deliver(int max) {
+    int delivered = 0;
+    while (delivered < max && !outbox.isEmpty()) {
+      Sent s = outbox.pollFirst();
+      GossipEngine to = engineOf(s.to());
+      if (to != null) {
+        to.receive(s.from(), s.message());
+        delivered++;
+      }
+    }
+    return delivered;
+  }
+
   /** Delivers every message in flight and every message that causes; returns how many. */
   public int deliverAll() {
     return deliverAll(s -> false);

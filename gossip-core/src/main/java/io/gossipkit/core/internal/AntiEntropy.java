@@ -8,8 +8,11 @@ import io.gossipkit.api.GossipContext;
 import io.gossipkit.api.KeyVersion;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PeerSelector;
+import io.gossipkit.api.PeerView;
 import io.gossipkit.api.ReplicaStore;
 import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.RangeEntries;
+import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
@@ -17,7 +20,9 @@ import io.gossipkit.core.internal.sync.RangeSync;
 import io.gossipkit.core.internal.sync.SyncState;
 import io.gossipkit.core.internal.sync.WireSize;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Internal: may change at any time. Anti-entropy: each round a node compares its whole replica
@@ -34,11 +39,24 @@ import java.util.List;
  * the {@linkplain GossipContext#messageBudget() message budget}), and while a replica is
  * returning from a long absence, the exchange is {@link RangeSync} instead, whose cost follows the
  * difference; docs/anti-entropy.md says why both exist. Replies are split to fit the budget.
+ *
+ * <p>A peer whose range stream with this node is still running is left out of this node's
+ * selection: a second exchange would stream the same difference again beside the first. A stream
+ * runs while its messages keep coming: a listing from the peer ({@link RangeVersions}, which this
+ * node answers with entries), or a chunk from it that asks to continue ({@link RangeEntries} not
+ * {@code done}), within the last gossip interval. The peer then counts as not live for the
+ * selector; once its stream has been quiet for an interval it is chosen again.
  */
 public final class AntiEntropy implements DisseminationStrategy {
   private final Exchange exchange;
   private final PeerSelector selector;
   private final int fanout;
+
+  /** Most peers remembered as streaming; more are not recorded (only a bound). */
+  private static final int MAX_STREAMING = 4096;
+
+  /** Peers with a range stream running, by the time of its last message that continues it. */
+  private final Map<NodeId, Long> streaming = new HashMap<>();
 
   /**
    * One node's anti-entropy.
@@ -56,7 +74,7 @@ public final class AntiEntropy implements DisseminationStrategy {
   @Override
   public void onRound(GossipContext ctx) {
     int f = fanout > 0 ? fanout : ctx.config().fanout();
-    List<NodeId> peers = selector.select(ctx.peers(), f, null, ctx.random());
+    List<NodeId> peers = selector.select(withoutStreaming(ctx), f, null, ctx.random());
     if (peers.isEmpty()) {
       return;
     }
@@ -68,6 +86,44 @@ public final class AntiEntropy implements DisseminationStrategy {
       } else {
         ctx.send(peers.get(i), new SyncDigest(exchange, d));
       }
+    }
+  }
+
+  /** The peers, with those whose range stream is still running shown as not live. */
+  private PeerView withoutStreaming(GossipContext ctx) {
+    PeerView view = ctx.peers();
+    if (streaming.isEmpty()) {
+      return view;
+    }
+    long quietSince = ctx.now() - ctx.config().gossipInterval().toMillis();
+    streaming.values().removeIf(last -> last <= quietSince);
+    if (streaming.isEmpty()) {
+      return view;
+    }
+    return new PeerView() {
+      @Override
+      public int size() {
+        return view.size();
+      }
+
+      @Override
+      public NodeId get(int index) {
+        return view.get(index);
+      }
+
+      @Override
+      public boolean isLive(int index) {
+        return view.isLive(index) && !streaming.containsKey(view.get(index));
+      }
+    };
+  }
+
+  /** Notes that {@code message} from {@code from} keeps a range stream running. */
+  private void noteStream(GossipContext ctx, NodeId from, GossipMessage message) {
+    boolean continues = message instanceof RangeVersions
+        || (message instanceof RangeEntries && !((RangeEntries) message).done());
+    if (continues && (streaming.size() < MAX_STREAMING || streaming.containsKey(from))) {
+      streaming.put(from, ctx.now());
     }
   }
 
@@ -125,6 +181,7 @@ public final class AntiEntropy implements DisseminationStrategy {
       applyAll(ctx, ((SyncEntries) message).entries());
     } else if (RangeSync.handles(message) && ctx.store() instanceof VersionedStore) {
       contact(ctx);
+      noteStream(ctx, from, message);
       RangeSync.onMessage(ctx, (VersionedStore) ctx.store(), from, message);
     }
   }

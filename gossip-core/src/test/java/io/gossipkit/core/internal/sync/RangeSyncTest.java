@@ -248,6 +248,8 @@ class RangeSyncTest {
     int rounds = 0;
     while (rounds < 50
         && c.engine(0).store().rootHash() != c.engine(1).store().rootHash()) {
+      // Rounds are a gossip interval apart, as on a node.
+      c.advance(config.gossipInterval().toMillis());
       c.round(rounds % 2);
       c.deliverAll(s -> ++seen[0] % 5 == 0);
       rounds++;
@@ -256,5 +258,32 @@ class RangeSyncTest {
     assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash(),
         "not converged after " + rounds + " rounds");
     assertTrue(rounds > 1, "the losses should have cut the first exchange short");
+  }
+
+  @Test
+  void aNodeOpensNoSecondExchangeWithAPeerWhoseStreamIsStillRunning() {
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    TestCluster c = pair(Exchange.PULL, config);
+    fill(c.engine(1), 30_000);
+
+    c.round(0);
+    c.deliver(40); // the stream is under way: chunks and requests in flight
+    int opened = c.sentBy(0, RangeSummaries.class).size();
+    c.advance(config.gossipInterval().toMillis() / 2);
+    c.round(0);
+
+    assertEquals(opened, c.sentBy(0, RangeSummaries.class).size(),
+        "a second exchange with the peer that is streaming to this node");
+    c.deliverAll();
+    assertEquals(30_000, c.engine(0).store().size());
+
+    // A gossip interval after the stream's last chunk the peer is chosen again.
+    c.advance(config.gossipInterval().toMillis());
+    c.engine(1).apply(entry("late", TestCluster.START_MILLIS));
+    c.round(0);
+    assertTrue(c.sentBy(0, RangeSummaries.class).size() > opened,
+        "the peer was not chosen again once its stream was over");
+    c.deliverAll();
+    assertTrue(c.engine(0).store().get("late") != null);
   }
 }

@@ -16,6 +16,7 @@ import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
+import io.gossipkit.core.internal.peers.ExcludedPeersView;
 import io.gossipkit.core.internal.sync.RangeSync;
 import io.gossipkit.core.internal.sync.SyncState;
 import io.gossipkit.core.internal.sync.WireSize;
@@ -100,22 +101,7 @@ public final class AntiEntropy implements DisseminationStrategy {
     if (streaming.isEmpty()) {
       return view;
     }
-    return new PeerView() {
-      @Override
-      public int size() {
-        return view.size();
-      }
-
-      @Override
-      public NodeId get(int index) {
-        return view.get(index);
-      }
-
-      @Override
-      public boolean isLive(int index) {
-        return view.isLive(index) && !streaming.containsKey(view.get(index));
-      }
-    };
+    return new ExcludedPeersView(view, streaming.keySet());
   }
 
   /** Notes that {@code message} from {@code from} keeps a range stream running. */

@@ -1,5 +1,6 @@
 package io.gossipkit.api;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,21 @@ public interface GossipNode extends AutoCloseable {
 
   /** Writes {@code value} under {@code key} and returns the write's version. */
   Version put(String key, byte[] value);
+
+  /**
+   * Writes every entry of {@code entries}, in their iteration order, as {@link #put} would one by
+   * one (each key gets its own version), but without waiting for the node's thread once per key:
+   * for loading many keys. Every key and value is checked before any is written, so a refused one
+   * leaves the replica unchanged.
+   *
+   * @return each key's version, in the same order
+   * @throws IllegalArgumentException if any key or value would be refused by {@link #put}
+   */
+  default Map<String, Version> putAll(Map<String, byte[]> entries) {
+    Map<String, Version> versions = new LinkedHashMap<>();
+    entries.forEach((k, v) -> versions.put(k, put(k, v)));
+    return versions;
+  }
 
   /** Deletes {@code key} (a tombstone that spreads like a write) and returns its version. */
   Version delete(String key);

@@ -247,6 +247,9 @@ final class SyncBench implements Callable<Integer> {
   /** The sync's chunk size, and the frame size of the sealed-TCP ceiling. */
   private static final int CHUNK_BYTES = 256 << 10;
 
+  /** Keys written per {@code putAll} while loading A. */
+  private static final int LOAD_BATCH = 10_000;
+
   /** Most warm-up transfers of {@link #WARM_UP_BYTES} each. */
   private static final int MAX_WARM_UPS = 12;
 
@@ -291,10 +294,17 @@ final class SyncBench implements Callable<Integer> {
       a.node.start();
 
       long t0 = System.nanoTime();
-      byte[] value = new byte[valueBytes];
+      Map<String, byte[]> batch = new LinkedHashMap<>();
       for (int i = 0; i < keys; i++) {
-        value[0] = (byte) i;
-        a.node.put(key(i), value);
+        byte[] value = new byte[valueBytes];
+        if (valueBytes > 0) {
+          value[0] = (byte) i;
+        }
+        batch.put(key(i), value);
+        if (batch.size() == LOAD_BATCH || i == keys - 1) {
+          a.node.putAll(batch);
+          batch.clear();
+        }
       }
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       progress(err, "loaded %d keys into A in %.1f s", keys, loadSeconds);

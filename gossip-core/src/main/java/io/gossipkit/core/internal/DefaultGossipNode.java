@@ -260,6 +260,43 @@ public final class DefaultGossipNode implements GossipNode {
     return call(() -> engine.put(key, copy));
   }
 
+  /** Keys one task of {@link #putAll} writes, so the node keeps serving during a long load. */
+  private static final int PUT_ALL_SLICE = 4096;
+
+  @Override
+  public Map<String, Version> putAll(Map<String, byte[]> entries) {
+    List<String> keys = new ArrayList<>(entries.size());
+    List<byte[]> values = new ArrayList<>(entries.size());
+    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+      String key = e.getKey();
+      byte[] value = e.getValue();
+      checkKey(key);
+      if (value.length > config.maxValueBytes()) {
+        throw new IllegalArgumentException("value of " + value.length + " bytes for key '" + key
+            + "' exceeds maxValueBytes " + config.maxValueBytes());
+      }
+      checkSendable(key, value);
+      keys.add(key);
+      values.add(value.clone());
+    }
+    Map<String, Version> versions = new LinkedHashMap<>();
+    for (int from = 0; from < keys.size(); from += PUT_ALL_SLICE) {
+      int start = from;
+      int end = Math.min(keys.size(), from + PUT_ALL_SLICE);
+      Version[] slice = call(() -> {
+        Version[] vs = new Version[end - start];
+        for (int i = start; i < end; i++) {
+          vs[i - start] = engine.put(keys.get(i), values.get(i));
+        }
+        return vs;
+      });
+      for (int i = start; i < end; i++) {
+        versions.put(keys.get(i), slice[i - start]);
+      }
+    }
+    return versions;
+  }
+
   /**
    * Refuses, at the call site, a write whose message could never be sent: larger than one
    * datagram without a large-message transport, or larger than the codec or that transport

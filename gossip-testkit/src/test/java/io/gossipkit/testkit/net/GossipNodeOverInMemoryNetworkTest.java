@@ -9,11 +9,14 @@ import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
 import io.gossipkit.api.PacketProtector;
 import io.gossipkit.api.Transport;
+import io.gossipkit.api.Version;
 import io.gossipkit.core.GossipNodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -126,5 +129,37 @@ class GossipNodeOverInMemoryNetworkTest {
             IllegalArgumentException.class,
             () -> nodes.get(0).put("big", new byte[testConfig().maxValueBytes() + 1]));
     assertTrue(e.getMessage().contains("maxValueBytes"), e.getMessage());
+  }
+
+  @Test
+  void putAllWritesEveryKeyWithItsOwnVersionAndTheyReachEveryNode() throws Exception {
+    cluster(3);
+    Map<String, byte[]> batch = new LinkedHashMap<>();
+    for (int i = 0; i < 10_000; i++) {
+      batch.put("bulk-" + i, new byte[] {(byte) i});
+    }
+
+    Map<String, Version> versions = nodes.get(0).putAll(batch);
+
+    assertEquals(new ArrayList<>(batch.keySet()), new ArrayList<>(versions.keySet()));
+    assertEquals(10_000, versions.values().stream().distinct().count(), "a version per key");
+    assertEquals(10_000, nodes.get(0).snapshot().size());
+    await("every node holds the bulk keys",
+        () -> nodes.stream().allMatch(n -> n.snapshot().size() == 10_000));
+    assertArrayEquals(new byte[] {(byte) 9_999}, nodes.get(2).get("bulk-9999").orElseThrow());
+  }
+
+  @Test
+  void putAllWithOneRefusedKeyWritesNothing() {
+    cluster(1);
+    Map<String, byte[]> batch = new LinkedHashMap<>();
+    batch.put("fine", new byte[] {1});
+    batch.put("", new byte[] {2});
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> nodes.get(0).putAll(batch));
+
+    assertTrue(e.getMessage().contains("key must not be empty"), e.getMessage());
+    assertTrue(nodes.get(0).get("fine").isEmpty(), "a key before the refused one was written");
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of {@link SecureChannel}: sealing, ordering, replay, limits and rekeying. */
@@ -274,5 +275,50 @@ class SecureChannelTest {
     assertArrayEquals(plain, ch[1].open(frame));
     assertEquals(2, ch[1].receiveEpoch());
     assertArrayEquals(bytes("after"), ch[1].open(ch[0].seal(bytes("after"))));
+  }
+
+  @Test
+  void mutatedMultiRecordFramesAreRefusedAndNeverBreakTheChannel() throws Exception {
+    // Rekeys every 3 records, so mutations also land on frames whose ratchet turns mid-frame.
+    SecureChannel[] ch = connect(RekeyPolicy.of(1L << 30, 3), 1 << 20);
+    Random random = new Random(7);
+    int full = SecureChannel.RECORD_BYTES + SecureChannel.OVERHEAD_BYTES;
+    for (int round = 0; round < 60; round++) {
+      byte[] plain = new byte[1 + random.nextInt(4 * SecureChannel.RECORD_BYTES)];
+      random.nextBytes(plain);
+      byte[] frame = ch[0].seal(plain);
+      byte[] bad;
+      switch (round % 5) {
+        case 0: // a flipped bit anywhere
+          bad = frame.clone();
+          bad[random.nextInt(bad.length)] ^= (byte) (1 << random.nextInt(8));
+          break;
+        case 1: // cut anywhere
+          bad = Arrays.copyOf(frame, random.nextInt(frame.length));
+          break;
+        case 2: // grown by a few bytes
+          bad = Arrays.copyOf(frame, frame.length + 1 + random.nextInt(40));
+          break;
+        case 3: // the first two records swapped, when there are two full ones
+          bad = frame.clone();
+          if (frame.length > 2 * full) {
+            System.arraycopy(frame, 0, bad, full, full);
+            System.arraycopy(frame, full, bad, 0, full);
+          } else {
+            bad[bad.length - 1] ^= 1;
+          }
+          break;
+        default: // the more bit of the first record cleared
+          bad = frame.clone();
+          bad[0] ^= (byte) 0x80;
+          break;
+      }
+      byte[] refused = bad;
+      if (!Arrays.equals(refused, frame)) {
+        assertThrows(AuthenticationException.class, () -> ch[1].open(refused),
+            "mutation " + (round % 5) + " of a " + plain.length + "-byte frame");
+      }
+      assertArrayEquals(plain, ch[1].open(frame), "the genuine frame after mutation " + round % 5);
+    }
   }
 }

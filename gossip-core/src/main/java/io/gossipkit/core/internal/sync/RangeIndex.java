@@ -83,6 +83,14 @@ public final class RangeIndex {
     return depth;
   }
 
+  /** Deepens the index at once to the depth {@code expected} entries need, if it is shallower. */
+  public void reserve(int expected) {
+    int d = depthFor(expected);
+    if (d > depth) {
+      rebuild(d);
+    }
+  }
+
   /** The store gained {@code e}, a key it did not hold. */
   public void added(Entry e) {
     insert(e, KeyHash.of(e.key()));

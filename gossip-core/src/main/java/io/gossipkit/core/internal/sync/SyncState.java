@@ -16,6 +16,8 @@ public final class SyncState {
   RangeIndex index;
   private long returningUntil = Long.MIN_VALUE;
   private long collectedUpTo;
+  /** Entries the replica's map was last sized for by {@code VersionedStore.reserve}; 0 if never. */
+  private int reserved;
 
   /** True if a return that began earlier still lasts at {@code now}. */
   public boolean returningAt(long now) {
@@ -42,6 +44,16 @@ public final class SyncState {
     if (millis > collectedUpTo) {
       collectedUpTo = millis;
     }
+  }
+
+  /** Entries the replica's map was last sized for; 0 if never. */
+  public int reserved() {
+    return reserved;
+  }
+
+  /** Records that the replica's map was sized for {@code entries}. */
+  public void reserved(int entries) {
+    reserved = entries;
   }
 
   /** The index, or null until range sync first needs it. */

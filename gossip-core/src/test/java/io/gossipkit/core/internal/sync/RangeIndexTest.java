@@ -133,4 +133,30 @@ class RangeIndexTest {
 
     assertEquals(expected, walked);
   }
+
+  @Test
+  void aReservationKeepsEveryEntryAndDeepensTheIndexAtOnce() {
+    Random random = new Random(5);
+    VersionedStore store = new VersionedStore();
+    for (int i = 0; i < 3000; i++) {
+      store.apply(entry("k" + i, 5 + i, i % 7 == 0), LWW);
+    }
+    int depth = store.rangeIndex().depth();
+    long root = store.rootHash();
+
+    store.reserve(1_000_000);
+
+    assertEquals(3000, store.size());
+    assertEquals(root, store.rootHash());
+    assertTrue(store.rangeIndex().depth() > depth, "depth " + store.rangeIndex().depth());
+    assertConsistent(store, random);
+    for (int i = 3000; i < 6000; i++) {
+      store.apply(entry("k" + i, 5, false), LWW);
+    }
+    assertConsistent(store, random);
+    int deep = store.rangeIndex().depth();
+    store.reserve(2000); // smaller than what it holds: nothing to do
+    assertEquals(deep, store.rangeIndex().depth());
+    assertEquals(6000, store.size());
+  }
 }

@@ -18,6 +18,7 @@ import io.gossipkit.core.PeerSelectors;
 import io.gossipkit.core.TestCluster;
 import io.gossipkit.core.codec.KryoCodec;
 import io.gossipkit.core.internal.AntiEntropy;
+import io.gossipkit.core.internal.VersionedStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -285,5 +286,26 @@ class RangeSyncTest {
         "the peer was not chosen again once its stream was over");
     c.deliverAll();
     assertTrue(c.engine(0).store().get("late") != null);
+  }
+
+  @Test
+  void aFullSyncSizesTheReplicaForTheStreamInAFewStepsBoundedByWhatArrived() {
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    TestCluster c = pair(Exchange.PULL, config);
+    fill(c.engine(1), 30_000);
+
+    c.round(0);
+    c.deliver(60); // a few chunks of about ten entries each
+    VersionedStore receiving = (VersionedStore) c.engine(0).store();
+    int early = receiving.syncState().reserved();
+    int held = receiving.size();
+    assertTrue(early <= RangeSync.RESERVE_FACTOR * (held + 16),
+        "reserved " + early + " while holding " + held + ": more than the bound");
+    c.deliverAll();
+
+    assertEquals(30_000, receiving.size());
+    int reserved = receiving.syncState().reserved();
+    assertTrue(reserved >= 20_000 && reserved <= RangeSync.RESERVE_FACTOR * 30_000,
+        "reserved " + reserved + " for a stream of 30,000 entries");
   }
 }

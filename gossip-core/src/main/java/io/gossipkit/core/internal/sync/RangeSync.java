@@ -512,7 +512,9 @@ public final class RangeSync {
      */
     private void reserveFor(List<Entry> got) {
       int k = got.size();
-      if (k < 2) {
+      if (k < MIN_ESTIMATE_ENTRIES) {
+        // Too few to estimate from (two close hashes in a leaf's answer would promise millions):
+        // the answers of a diff exchange, or a stream over datagram-sized chunks.
         return;
       }
       long first = KeyHash.of(got.get(0).key());
@@ -554,6 +556,9 @@ public final class RangeSync {
 
   /** How many times its size a stream may make a replica reserve room for; see reserveFor. */
   static final int RESERVE_FACTOR = 8;
+
+  /** Fewest entries in a chunk to estimate a stream's size from (about 12% error at 64). */
+  static final int MIN_ESTIMATE_ENTRIES = 64;
 
   private static double unsigned(long v) {
     return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);

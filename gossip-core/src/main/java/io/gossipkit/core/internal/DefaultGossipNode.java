@@ -250,14 +250,19 @@ public final class DefaultGossipNode implements GossipNode {
 
   @Override
   public Version put(String key, byte[] value) {
+    checkWrite(key, value);
+    byte[] copy = value.clone();
+    return call(() -> engine.put(key, copy));
+  }
+
+  /** Refuses, at the call site, a key or value that {@link #put} or {@link #putAll} must not take. */
+  private void checkWrite(String key, byte[] value) {
     checkKey(key);
     if (value.length > config.maxValueBytes()) {
       throw new IllegalArgumentException(
           "value of " + value.length + " bytes exceeds maxValueBytes " + config.maxValueBytes());
     }
     checkSendable(key, value);
-    byte[] copy = value.clone();
-    return call(() -> engine.put(key, copy));
   }
 
   /** Keys one task of {@link #putAll} writes, so the node keeps serving during a long load. */
@@ -270,12 +275,7 @@ public final class DefaultGossipNode implements GossipNode {
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
       String key = e.getKey();
       byte[] value = e.getValue();
-      checkKey(key);
-      if (value.length > config.maxValueBytes()) {
-        throw new IllegalArgumentException("value of " + value.length + " bytes for key '" + key
-            + "' exceeds maxValueBytes " + config.maxValueBytes());
-      }
-      checkSendable(key, value);
+      checkWrite(key, value);
       keys.add(key);
       values.add(value.clone());
     }

@@ -79,22 +79,24 @@ public final class VersionedStore implements ReplicaStore {
       return UNCHANGED;
     }
     put(winner);
+    long delta = EntryHash.of(winner);
     if (current != null) {
-      rootHash ^= EntryHash.of(current);
+      delta ^= EntryHash.of(current);
       if (current.isTombstone()) {
         tombstones--;
       }
     }
-    rootHash ^= EntryHash.of(winner);
+    rootHash ^= delta;
     if (winner.isTombstone()) {
       tombstones++;
     }
     RangeIndex index = sync != null ? sync.index() : null;
     if (index != null) {
+      // The index takes the hashes computed here rather than computing them again.
       if (current == null) {
-        index.added(winner);
+        index.added(winner, delta);
       } else {
-        index.replaced(current, winner);
+        index.replaced(winner, delta);
       }
     }
     return current;
@@ -121,13 +123,14 @@ public final class VersionedStore implements ReplicaStore {
   }
 
   private void unaccount(Entry e) {
-    rootHash ^= EntryHash.of(e);
+    long h = EntryHash.of(e);
+    rootHash ^= h;
     if (e.isTombstone()) {
       tombstones--;
     }
     RangeIndex index = sync != null ? sync.index() : null;
     if (index != null) {
-      index.removed(e);
+      index.removed(e, h);
     }
   }
 

@@ -70,7 +70,7 @@ public final class RangeIndex {
     bucketHashes = new long[buckets][];
     bucketEntries = new Entry[buckets][];
     bucketSizes = new int[buckets];
-    store.forEach(e -> insert(e, KeyHash.of(e.key())));
+    store.forEach(e -> insert(e, KeyHash.of(e.key()), EntryHash.of(e)));
   }
 
   /** Entries indexed. */
@@ -91,18 +91,20 @@ public final class RangeIndex {
     }
   }
 
-  /** The store gained {@code e}, a key it did not hold. */
-  public void added(Entry e) {
-    insert(e, KeyHash.of(e.key()));
+  /** The store gained {@code e}, a key it did not hold; {@code entryHash} is its EntryHash. */
+  public void added(Entry e, long entryHash) {
+    insert(e, KeyHash.of(e.key()), entryHash);
     if (depth < MAX_DEPTH && size > (long) KEYS_PER_LEAF << (4 * depth)) {
       // The store already holds e, so the rebuild sees it.
       rebuild(depth + 1);
     }
   }
 
-  /** The store replaced {@code old} by {@code current} under the same key. */
-  public void replaced(Entry old, Entry current) {
-    long delta = EntryHash.of(old) ^ EntryHash.of(current);
+  /**
+   * The store replaced the entry under {@code current}'s key by {@code current}; {@code delta} is
+   * the XOR of the old and new entries' EntryHashes.
+   */
+  public void replaced(Entry current, long delta) {
     long h = KeyHash.of(current.key());
     int b = KeyHash.index(depth, h);
     int pos = find(b, h, current.key());
@@ -114,8 +116,8 @@ public final class RangeIndex {
     }
   }
 
-  /** The store no longer holds {@code e}. */
-  public void removed(Entry e) {
+  /** The store no longer holds {@code e}, whose EntryHash is {@code eh}. */
+  public void removed(Entry e, long eh) {
     long h = KeyHash.of(e.key());
     int b = KeyHash.index(depth, h);
     int pos = find(b, h, e.key());
@@ -128,7 +130,6 @@ public final class RangeIndex {
     bucketEntries[b][n - 1] = null;
     bucketSizes[b] = n - 1;
     size--;
-    long eh = EntryHash.of(e);
     for (int l = 0; l <= depth; l++) {
       int i = KeyHash.index(l, h);
       hashes[l][i] ^= eh;
@@ -136,7 +137,7 @@ public final class RangeIndex {
     }
   }
 
-  private void insert(Entry e, long h) {
+  private void insert(Entry e, long h, long entryHash) {
     int b = KeyHash.index(depth, h);
     int n = bucketSizes[b];
     int pos = find(b, h, e.key());
@@ -155,7 +156,6 @@ public final class RangeIndex {
     System.arraycopy(bucketEntries[b], pos, bucketEntries[b], pos + 1, n - pos);
     bucketHashes[b][pos] = h;
     bucketEntries[b][pos] = e;
-    long entryHash = EntryHash.of(e);
     bucketSizes[b] = n + 1;
     size++;
     for (int l = 0; l <= depth; l++) {

@@ -133,7 +133,38 @@ public final class KryoCodec implements Codec {
       throw new CodecException(name + " encoded length " + size + " exceeds maxMessageBytes "
           + limits.maxMessageBytes());
     }
-    byte[] bytes = new byte[(int) size];
+    byte[] bytes = write(message, name, (int) size);
+    if (bytes == null) {
+      throw new IllegalStateException("KryoCodec bug: encodedSize " + size + " but "
+          + name + " encoded to a different length");
+    }
+    return bytes;
+  }
+
+  /**
+   * Encodes {@code message} trusting {@code encodedSize} for the array's length; a hint that
+   * disagrees with what is written (the caller's mistake, not bad input) falls back to {@link
+   * #encode(GossipMessage)}, which also reports what is wrong with a message that cannot be
+   * encoded.
+   */
+  @Override
+  public byte[] encode(GossipMessage message, int encodedSize) throws CodecException {
+    if (message == null || encodedSize < 2 || encodedSize > limits.maxMessageBytes()) {
+      return encode(message);
+    }
+    byte[] bytes;
+    try {
+      bytes = write(message, message.getClass().getSimpleName(), encodedSize);
+    } catch (RuntimeException | CodecException notSized) {
+      // A message the caller never sized: encode says properly what is wrong with it.
+      bytes = null;
+    }
+    return bytes != null ? bytes : encode(message);
+  }
+
+  /** Writes {@code message} into an array of {@code size} bytes; null if it needs another size. */
+  private byte[] write(GossipMessage message, String name, int size) throws CodecException {
+    byte[] bytes = new byte[size];
     Kryo kryo = kryos.obtain();
     try {
       Registration registration = kryo.getRegistration(message.getClass());
@@ -141,16 +172,12 @@ public final class KryoCodec implements Codec {
       out.writeByte(WireFormat.FORMAT_VERSION);
       out.writeByte(registration.getId());
       kryo.writeObject(out, message, registration.getSerializer());
-      if (out.position() != size) {
-        throw new IllegalStateException(
-            "KryoCodec bug: encodedSize " + size + " but wrote " + out.position() + " bytes");
-      }
-      return bytes;
+      return out.position() == size ? bytes : null;
     } catch (WireException e) {
       throw new CodecException(name + ": " + e.getMessage());
     } catch (KryoException e) {
-      // The array is sized by encodedSize, so an overflow here is a bug, not bad input.
-      throw new IllegalStateException("KryoCodec bug while encoding " + name, e);
+      // The array was too small: only a wrong size gets here (encode's own size is exact).
+      return null;
     } finally {
       kryos.free(kryo);
     }

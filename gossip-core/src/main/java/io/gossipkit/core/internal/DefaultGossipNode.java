@@ -471,7 +471,7 @@ public final class DefaultGossipNode implements GossipNode {
     int size = sizeOf(message);
     int max = assembler.maxMessageBytes();
     if (size < 0 || size <= max) {
-      byte[] encoded = encode(message);
+      byte[] encoded = encode(message, size);
       if (encoded == null) {
         return;
       }
@@ -533,8 +533,13 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   private byte[] encode(GossipMessage message) {
+    return encode(message, -1);
+  }
+
+  /** Encodes {@code message}, whose encoded size is {@code size} if not negative. */
+  private byte[] encode(GossipMessage message, int size) {
     try {
-      return codec.encode(message);
+      return size < 0 ? codec.encode(message) : codec.encode(message, size);
     } catch (CodecException e) {
       drop("dropped.encode", "could not encode " + message.getClass().getSimpleName() + ": "
           + e.getMessage());

@@ -422,9 +422,16 @@ public final class RangeSync {
       }
 
       void add(int groupBytes, List<Entry> es, List<String> ms, List<String> ws) {
-        entries.addAll(es);
-        missing.addAll(ms);
-        wanted.addAll(ws);
+        // One at a time: addAll copies its argument into a fresh array first, per group.
+        for (int i = 0; i < es.size(); i++) {
+          entries.add(es.get(i));
+        }
+        for (int i = 0; i < ms.size(); i++) {
+          missing.add(ms.get(i));
+        }
+        for (int i = 0; i < ws.size(); i++) {
+          wanted.add(ws.get(i));
+        }
         bytes += groupBytes;
       }
 

@@ -329,14 +329,16 @@ final class SyncBench implements Callable<Integer> {
         b.node.start();
         Peer fresh = b;
         long wire0 = a.wireOut() + b.wireOut();
+        long[] cpu0 = ProcessCpu.ticks();
+        java.util.Map<String, Long> threads0 = ProcessCpu.threads();
         t0 = System.nanoTime();
         b.strategy.ask();
         await("B to hold all " + keys + " keys", () -> fresh.changes.get() >= keys, timeout);
         fullNanos = System.nanoTime() - t0;
         fullWire = a.wireOut() + b.wireOut() - wire0;
         rates[round] = fullWire * 1e3 / fullNanos;
-        progress(err, "full sync %d of %d: %d wire bytes in %.2f s, %.1f MB/s", round + 1,
-            fullSyncs, fullWire, fullNanos / 1e9, rates[round]);
+        progress(err, "full sync %d of %d: %d wire bytes in %.2f s, %.1f MB/s%s", round + 1,
+            fullSyncs, fullWire, fullNanos / 1e9, rates[round], ProcessCpu.since(cpu0) + ProcessCpu.threadsSince(threads0));
       }
       Peer synced = b;
       double fullMbps = fullSyncs == 1 ? rates[0] : median(Arrays.copyOfRange(rates, 1, fullSyncs));

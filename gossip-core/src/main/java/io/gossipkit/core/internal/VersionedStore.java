@@ -24,10 +24,14 @@ import java.util.function.Consumer;
  * keeps the entry in a field and allocates no map; the map appears with the second key. What
  * range sync and the tombstone rule need (a key-hash index, contact times, the tombstone
  * watermark) lives in a {@link SyncState} made on first use, and the index inside it only when
- * range sync first runs, so a store that never needs them costs one null field.
+ * range sync first runs, so a store that never needs them costs one null field. Once the index
+ * exists it holds the entries and the map is dropped: one structure to keep current, and the one
+ * a full sync fills in order ({@link RangeIndex}).
  */
 public final class VersionedStore implements ReplicaStore {
+  /** The only entry of a store of one, unless the index holds the entries. */
   private Entry single;
+  /** Key to entry from the second key on, unless the index holds the entries. */
   private HashMap<String, Entry> map;
   private long rootHash;
   private int tombstones;
@@ -48,12 +52,25 @@ public final class VersionedStore implements ReplicaStore {
     if (map != null) {
       return map.get(key);
     }
+    RangeIndex index = indexed();
+    if (index != null) {
+      return index.get(key);
+    }
     return single != null && single.key().equals(key) ? single : null;
+  }
+
+  /** The index when it holds the entries, else null. */
+  private RangeIndex indexed() {
+    return sync != null ? sync.index() : null;
   }
 
   @Override
   public int size() {
-    return map != null ? map.size() : (single != null ? 1 : 0);
+    if (map != null) {
+      return map.size();
+    }
+    RangeIndex index = indexed();
+    return index != null ? index.size() : (single != null ? 1 : 0);
   }
 
   @Override
@@ -78,7 +95,6 @@ public final class VersionedStore implements ReplicaStore {
     if (winner == current || (current != null && winner.equals(current))) {
       return UNCHANGED;
     }
-    put(winner);
     long delta = EntryHash.of(winner);
     if (current != null) {
       delta ^= EntryHash.of(current);
@@ -90,14 +106,14 @@ public final class VersionedStore implements ReplicaStore {
     if (winner.isTombstone()) {
       tombstones++;
     }
-    RangeIndex index = sync != null ? sync.index() : null;
-    if (index != null) {
+    RangeIndex index = indexed();
+    if (index == null) {
+      put(winner);
+    } else if (current == null) {
       // The index takes the hashes computed here rather than computing them again.
-      if (current == null) {
-        index.added(winner, delta);
-      } else {
-        index.replaced(winner, delta);
-      }
+      index.added(winner, delta);
+    } else {
+      index.replaced(winner, delta);
     }
     return current;
   }
@@ -118,6 +134,7 @@ public final class VersionedStore implements ReplicaStore {
     } else {
       single = null;
     }
+    // Removes it from the index too, which holds the entries if it exists.
     unaccount(e);
     return e;
   }
@@ -128,7 +145,7 @@ public final class VersionedStore implements ReplicaStore {
     if (e.isTombstone()) {
       tombstones--;
     }
-    RangeIndex index = sync != null ? sync.index() : null;
+    RangeIndex index = indexed();
     if (index != null) {
       index.removed(e, h);
     }
@@ -177,11 +194,17 @@ public final class VersionedStore implements ReplicaStore {
     return sync;
   }
 
-  /** The key-hash index, built on first call and kept up to date by every change after it. */
+  /**
+   * The key-hash index, built on first call; from then on it holds the entries and every change
+   * goes through it.
+   */
   public RangeIndex rangeIndex() {
     SyncState s = syncState();
     if (s.index() == null) {
+      // Built from the map, which is dropped once the index has every entry.
       s.index(new RangeIndex(this));
+      map = null;
+      single = null;
     }
     return s.index();
   }
@@ -199,6 +222,12 @@ public final class VersionedStore implements ReplicaStore {
     if (expected < MIN_RESERVE || expected / 2 < base) {
       return;
     }
+    RangeIndex index = indexed();
+    if (index != null) {
+      index.reserve(expected);
+      sync.reserved(expected);
+      return;
+    }
     HashMap<String, Entry> bigger = new HashMap<>((int) Math.min(1 << 30, expected * 4L / 3 + 1));
     if (map != null) {
       bigger.putAll(map);
@@ -208,15 +237,12 @@ public final class VersionedStore implements ReplicaStore {
     }
     map = bigger;
     syncState().reserved(expected);
-    RangeIndex index = sync.index();
-    if (index != null) {
-      index.reserve(expected);
-    }
   }
 
   /** Below this many entries a reservation is not worth a rebuild. */
   private static final int MIN_RESERVE = 1024;
 
+  /** Puts {@code e} into the map or the single field; not used once the index holds entries. */
   private void put(Entry e) {
     if (map != null) {
       map.put(e.key(), e);
@@ -241,7 +267,21 @@ public final class VersionedStore implements ReplicaStore {
     }
     int removed = 0;
     long newest = 0;
-    if (map == null) {
+    RangeIndex index = indexed();
+    if (index != null) {
+      // Found first and removed after: the index must not change during its walk.
+      List<Entry> dead = new ArrayList<>();
+      index.forEach(e -> {
+        if (e.isTombstone() && e.version().millis() < cutoffMillis) {
+          dead.add(e);
+        }
+      });
+      for (Entry e : dead) {
+        unaccount(e);
+        newest = Math.max(newest, e.version().millis());
+      }
+      removed = dead.size();
+    } else if (map == null) {
       if (single != null && single.isTombstone() && single.version().millis() < cutoffMillis) {
         Entry e = single;
         single = null;
@@ -276,13 +316,8 @@ public final class VersionedStore implements ReplicaStore {
     if (size > maxListed) {
       return new Digest(rootHash, size, List.of());
     }
-    if (map == null) {
-      return new Digest(rootHash, 1, List.of(new KeyVersion(single.key(), single.version())));
-    }
     List<KeyVersion> versions = new ArrayList<>(size);
-    for (Entry e : map.values()) {
-      versions.add(new KeyVersion(e.key(), e.version()));
-    }
+    forEach(e -> versions.add(new KeyVersion(e.key(), e.version())));
     return new Digest(rootHash, size, versions);
   }
 
@@ -332,8 +367,11 @@ public final class VersionedStore implements ReplicaStore {
 
   @Override
   public void forEach(Consumer<Entry> action) {
+    RangeIndex index;
     if (map != null) {
       map.values().forEach(action);
+    } else if ((index = indexed()) != null) {
+      index.forEach(action);
     } else if (single != null) {
       action.accept(single);
     }

@@ -305,6 +305,78 @@ class VersionedStoreTest {
     assertSameReplica(storeOf(a2), single);
   }
 
+  /**
+   * Once range sync builds the index, the index holds the entries: a store indexed from the
+   * start, one indexed midway and one never indexed go through the same seeded mix of writes,
+   * deletes, forgets, collections and reservations, across several growths of the index, and
+   * agree after every step.
+   */
+  @Test
+  void anIndexedStoreBehavesExactlyLikeAMapStore() {
+    long seed = 20261201L;
+    java.util.Random random = new java.util.Random(seed);
+    VersionedStore plain = new VersionedStore();
+    VersionedStore indexed = new VersionedStore();
+    indexed.rangeIndex();
+    VersionedStore late = new VersionedStore();
+    int keys = 6_000;
+    for (int step = 0; step < 40_000; step++) {
+      String key = "k" + random.nextInt(keys);
+      int op = random.nextInt(100);
+      if (step == 15_000) {
+        late.rangeIndex();
+      }
+      if (op < 70) {
+        Entry e = live(key, random.nextInt(1_000));
+        assertEquals(plain.apply(e, LWW), indexed.apply(e, LWW), "seed " + seed + " step " + step);
+        late.apply(e, LWW);
+      } else if (op < 90) {
+        Entry e = dead(key, random.nextInt(1_000));
+        assertEquals(plain.apply(e, LWW), indexed.apply(e, LWW), "seed " + seed + " step " + step);
+        late.apply(e, LWW);
+      } else if (op < 97) {
+        assertEquals(plain.forget(key), indexed.forget(key), "seed " + seed + " step " + step);
+        late.forget(key);
+      } else if (op < 99) {
+        long cutoff = random.nextInt(300);
+        int removed = plain.collectTombstones(cutoff);
+        assertEquals(removed, indexed.collectTombstones(cutoff), "seed " + seed + " step " + step);
+        assertEquals(removed, late.collectTombstones(cutoff), "seed " + seed + " step " + step);
+      } else {
+        int expected = plain.size() + random.nextInt(20_000);
+        indexed.reserve(expected);
+        late.reserve(expected);
+      }
+      if (step % 2_000 == 1_999) {
+        assertSameContents(plain, indexed, "seed " + seed + " step " + step);
+        assertSameContents(plain, late, "seed " + seed + " step " + step);
+      }
+    }
+    assertSameContents(plain, indexed, "seed " + seed + " at the end");
+    assertEquals(indexed.size(), indexed.rangeIndex().size());
+    List<Entry> walked = new ArrayList<>();
+    io.gossipkit.core.internal.sync.RangeIndex.Cursor c = indexed.rangeIndex().cursor(0, -1L);
+    while (c.next()) {
+      walked.add(c.entry());
+    }
+    assertEquals(contents(plain), new HashSet<>(walked));
+    assertEquals(plain.size(), walked.size());
+  }
+
+  private static void assertSameContents(VersionedStore expected, VersionedStore actual,
+      String where) {
+    assertEquals(expected.size(), actual.size(), where);
+    assertEquals(expected.rootHash(), actual.rootHash(), where);
+    assertEquals(expected.tombstones(), actual.tombstones(), where);
+    assertEquals(contents(expected), contents(actual), where);
+    expected.forEach(e -> assertSame(e, actual.get(e.key()), where));
+    assertNull(actual.get("absent"), where);
+    Digest d = actual.digest(Integer.MAX_VALUE);
+    assertEquals(expected.size(), d.versions().size(), where);
+    assertEquals(List.of(), actual.newerThan(expected.digest(Integer.MAX_VALUE)), where);
+    assertEquals(List.of(), actual.olderThan(expected.digest(Integer.MAX_VALUE)), where);
+  }
+
   private static void assertSameReplica(VersionedStore expected, VersionedStore actual) {
     assertEquals(expected.size(), actual.size());
     assertEquals(expected.rootHash(), actual.rootHash());

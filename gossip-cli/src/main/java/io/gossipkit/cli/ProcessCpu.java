@@ -1,0 +1,70 @@
+package io.gossipkit.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The CPU this process used, split into user and kernel time, from Linux's {@code
+ * /proc/self/stat}: where a benchmark's wall time goes on a machine with few cores. Elsewhere it
+ * reports nothing.
+ */
+final class ProcessCpu {
+  /** Clock ticks per second of /proc's counters: USER_HZ, 100 on every Linux architecture. */
+  private static final double TICKS_PER_SECOND = 100;
+
+  private static final Path STAT = Path.of("/proc/self/stat");
+
+  private ProcessCpu() {}
+
+  /** CPU nanoseconds of every live thread, by name. */
+  static java.util.Map<String, Long> threads() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      long t = mx.getThreadCpuTime(id);
+      if (info != null && t > 0) {
+        out.merge(info.getThreadName() + "#" + id, t, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Threads that used more than 10 ms since {@code before}. */
+  static String threadsSince(java.util.Map<String, Long> before) {
+    StringBuilder b = new StringBuilder();
+    threads().forEach((name, t) -> {
+      long d = t - before.getOrDefault(name, 0L);
+      if (d > 10_000_000L) {
+        b.append(String.format(Locale.ROOT, " %s=%.2f", name, d / 1e9));
+      }
+    });
+    return b.toString();
+  }
+
+  /** User and kernel ticks so far, or null where /proc is missing. */
+  static long[] ticks() {
+    try {
+      String stat = Files.readString(STAT, StandardCharsets.US_ASCII);
+      // The command name (field 2) may hold spaces; the fields after its closing parenthesis
+      // start with field 3, so utime (14) and stime (15) are the 12th and 13th there.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** ", CPU u s user + k s kernel" since {@code before}, or "" when unknown. */
+  static String since(long[] before) {
+    long[] now = ticks();
+    if (before == null || now == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, ", CPU %.2f s user + %.2f s kernel",
+        (now[0] - before[0]) / TICKS_PER_SECOND, (now[1] - before[1]) / TICKS_PER_SECOND);
+  }
+}

@@ -22,18 +22,6 @@ public interface Codec {
   byte[] encode(GossipMessage message) throws CodecException;
 
   /**
-   * Encodes {@code message}, whose {@link #encodedSize} the caller has just computed as {@code
-   * encodedSize}: the same bytes as {@link #encode(GossipMessage)}, without sizing the message a
-   * second time (for a chunk of a full-state sync, a pass over a thousand entries). A codec that
-   * sizes nothing ignores the hint, as the default does; a wrong hint must not change the result.
-   *
-   * @throws CodecException as {@link #encode(GossipMessage)}
-   */
-  default byte[] encode(GossipMessage message, int encodedSize) throws CodecException {
-    return encode(message);
-  }
-
-  /**
    * Decodes one message from {@code bytes[offset, offset + length)}.
    *
    * @throws CodecException if the input is malformed, truncated or over a limit

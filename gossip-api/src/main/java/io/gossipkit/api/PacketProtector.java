@@ -1,7 +1,5 @@
 package io.gossipkit.api;
 
-import java.util.Arrays;
-
 /**
  * Seals outgoing packets and opens incoming ones: authenticated encryption before any parsing.
  *
@@ -14,11 +12,16 @@ public interface PacketProtector {
   /** A short name for logs and configuration, such as {@code "aes-256-gcm"}. */
   String name();
 
-  /** Seals {@code plaintext}, binding {@code associatedData}. */
+  /**
+   * Seals {@code plaintext}, binding {@code associatedData}. The result may be {@code plaintext}
+   * itself (as for {@link #plaintext()}): the caller hands the array over and does not change it
+   * afterwards.
+   */
   byte[] seal(byte[] plaintext, byte[] associatedData);
 
   /**
-   * Opens a sealed packet.
+   * Opens a sealed packet. The result may be {@code packet} itself, or share its bytes (as for
+   * {@link #plaintext()}).
    *
    * @throws AuthenticationException if the packet is forged, altered, replayed or under an unknown
    *     key
@@ -29,8 +32,9 @@ public interface PacketProtector {
   int overheadBytes();
 
   /**
-   * No protection at all: packets travel as they are. Only for tests and trusted networks, and
-   * only when chosen explicitly.
+   * No protection at all: packets travel as they are, not even copied (a transport that seals
+   * every frame itself, such as TCP's authenticated session, makes a second cipher pointless).
+   * Only for tests, trusted networks and such transports, and only when chosen explicitly.
    */
   static PacketProtector plaintext() {
     return new PacketProtector() {
@@ -41,12 +45,12 @@ public interface PacketProtector {
 
       @Override
       public byte[] seal(byte[] plaintext, byte[] associatedData) {
-        return plaintext.clone();
+        return plaintext;
       }
 
       @Override
       public byte[] open(byte[] packet, byte[] associatedData) {
-        return Arrays.copyOf(packet, packet.length);
+        return packet;
       }
 
       @Override

@@ -23,7 +23,14 @@ public interface Transport extends AutoCloseable {
   /** Binds and starts delivering packets to {@code receiver}. */
   void start(Receiver receiver) throws IOException;
 
-  /** Sends {@code packet} to {@code to}; returns false if it was refused or dropped locally. */
+  /**
+   * Sends {@code packet} to {@code to}; returns false if it was refused or dropped locally.
+   *
+   * <p>The array is the transport's from this call on: it may read it later, on its own thread
+   * (a stream transport seals and writes it when the connection has room), so the caller must not
+   * change it after handing it over. Nodes send a fresh array per packet; copying it here again
+   * cost a memory copy of every byte a full-state sync streams.
+   */
   boolean send(InetSocketAddress to, byte[] packet);
 
   /** Largest packet {@link #send} accepts. */

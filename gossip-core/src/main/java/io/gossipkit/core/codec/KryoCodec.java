@@ -141,27 +141,6 @@ public final class KryoCodec implements Codec {
     return bytes;
   }
 
-  /**
-   * Encodes {@code message} trusting {@code encodedSize} for the array's length; a hint that
-   * disagrees with what is written (the caller's mistake, not bad input) falls back to {@link
-   * #encode(GossipMessage)}, which also reports what is wrong with a message that cannot be
-   * encoded.
-   */
-  @Override
-  public byte[] encode(GossipMessage message, int encodedSize) throws CodecException {
-    if (message == null || encodedSize < 2 || encodedSize > limits.maxMessageBytes()) {
-      return encode(message);
-    }
-    byte[] bytes;
-    try {
-      bytes = write(message, message.getClass().getSimpleName(), encodedSize);
-    } catch (RuntimeException | CodecException notSized) {
-      // A message the caller never sized: encode says properly what is wrong with it.
-      bytes = null;
-    }
-    return bytes != null ? bytes : encode(message);
-  }
-
   /** Writes {@code message} into an array of {@code size} bytes; null if it needs another size. */
   private byte[] write(GossipMessage message, String name, int size) throws CodecException {
     byte[] bytes = new byte[size];
@@ -176,7 +155,7 @@ public final class KryoCodec implements Codec {
     } catch (WireException e) {
       throw new CodecException(name + ": " + e.getMessage());
     } catch (KryoException e) {
-      // The array was too small: only a wrong size gets here (encode's own size is exact).
+      // The array was too small: only a size arithmetic bug gets here.
       return null;
     } finally {
       kryos.free(kryo);

@@ -465,24 +465,33 @@ public final class DefaultGossipNode implements GossipNode {
       drop("dropped.unknown_peer", "no address for peer " + to);
       return;
     }
-    // Sized before encoding, so a message over the codec's own limit (64 hot rumors of a kilobyte
-    // each) is split instead of refused by the encoder. A codec that cannot size a message type
-    // (-1) is asked to encode it and judged by the result.
-    int size = sizeOf(message);
+    // Encoded first, which sizes the message once (the codec's own pass): a stream's chunks, the
+    // bulk of what a node sends, are thereby walked twice, not three times. Only a message the
+    // codec refuses is sized on its own, to tell one over the codec's limit (split below) from
+    // one that cannot be encoded at all.
     int max = assembler.maxMessageBytes();
-    if (size < 0 || size <= max) {
-      byte[] encoded = encode(message, size);
-      if (encoded == null) {
-        return;
-      }
-      if (encoded.length <= max) {
-        queue(to, message, encoded);
-        return;
-      }
+    byte[] encoded;
+    int size;
+    try {
+      encoded = codec.encode(message);
       size = encoded.length;
+    } catch (CodecException e) {
+      size = sizeOf(message);
+      if (size < 0 || size <= codec.maxMessageBytes()) {
+        drop("dropped.encode", "could not encode " + message.getClass().getSimpleName() + ": "
+            + e.getMessage());
+        return;
+      }
+      encoded = null;
+    }
+    if (encoded != null && size <= max) {
+      queue(to, message, encoded);
+      return;
     }
     if (largeTransport != null && size <= largeMessageBytes) {
-      byte[] encoded = encode(message);
+      if (encoded == null) {
+        encoded = encode(message);
+      }
       if (encoded != null) {
         sendLarge(to, encoded);
       }
@@ -533,13 +542,8 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   private byte[] encode(GossipMessage message) {
-    return encode(message, -1);
-  }
-
-  /** Encodes {@code message}, whose encoded size is {@code size} if not negative. */
-  private byte[] encode(GossipMessage message, int size) {
     try {
-      return size < 0 ? codec.encode(message) : codec.encode(message, size);
+      return codec.encode(message);
     } catch (CodecException e) {
       drop("dropped.encode", "could not encode " + message.getClass().getSimpleName() + ": "
           + e.getMessage());

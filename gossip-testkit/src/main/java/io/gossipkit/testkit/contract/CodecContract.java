@@ -175,31 +175,6 @@ public abstract class CodecContract {
   }
 
   /**
-   * R4.3: {@link Codec#encode(GossipMessage, int)} given the message's {@link Codec#encodedSize}
-   * writes exactly the bytes of {@link Codec#encode(GossipMessage)}, and so does every wrong
-   * hint: too small, too large, zero, negative, far over the limit.
-   *
-   * <p>On failure: the hinted encoder trusted a wrong size (an array cut short or left with
-   * trailing zeros); check what it wrote against the hint and fall back to sizing the message.
-   */
-  @Test
-  public void required_r4_3_aSizeHintNeverChangesTheEncodedBytes() throws CodecException {
-    Messages random = new Messages(seed() + 13, config);
-    List<GossipMessage> messages = new ArrayList<>(atTheLimits(config));
-    for (int i = 0; i < 500; i++) {
-      messages.add(random.message(i % TYPES));
-    }
-    for (GossipMessage message : messages) {
-      byte[] plain = codec.encode(message);
-      int size = codec.encodedSize(message);
-      for (int hint : new int[] {size, size - 1, size + 1, size + 4096, 0, -1, Integer.MAX_VALUE}) {
-        assertArrayEquals(plain, codec.encode(message, hint),
-            () -> "R4.3 seed " + seed() + ": encode with size hint " + hint + " of " + message);
-      }
-    }
-  }
-
-  /**
    * R4.4: decoding random bytes, and valid encodings with random bytes flipped, inserted or
    * deleted, either returns a message or throws {@link CodecException}; never another exception.
    *

@@ -220,14 +220,14 @@ public final class TcpTransport implements Transport {
       counters.increment("dropped.send_failed");
       return false;
     }
-    byte[] copy = packet.clone();
+    // The array is ours from here on (Transport.send), so it is queued as it is, not copied.
     // A connection found closed is dropped from the map and dialled afresh, once.
     for (int attempt = 0; attempt < 2; attempt++) {
       Connection c = connectionTo(to);
       if (c == null) {
         break;
       }
-      switch (c.send(copy)) {
+      switch (c.send(packet)) {
         case SENT:
         case QUEUED:
           return true;

@@ -28,6 +28,16 @@ public interface GossipContext {
   /** Sends {@code message} to {@code to}; delivery is not guaranteed (datagram semantics). */
   void send(NodeId to, GossipMessage message);
 
+  /**
+   * Sends at once what this node has queued for its peers during the current event, instead of
+   * when the event ends. For a request a peer waits for while this node goes on working: range
+   * sync asks for a stream's next batch and only then applies the chunk it got, so the sender
+   * builds the next batch meanwhile (the request would otherwise wait behind the whole apply).
+   * Only timing changes: messages leave at the end of every event anyway. The default does
+   * nothing.
+   */
+  default void flush() {}
+
   /** Milliseconds on the node's clock. */
   long now();
 

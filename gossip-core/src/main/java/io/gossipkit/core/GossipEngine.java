@@ -282,6 +282,11 @@ public final class GossipEngine implements GossipContext, Runnable {
   }
 
   @Override
+  public void flush() {
+    env.sink.flush();
+  }
+
+  @Override
   public long now() {
     return env.clock.millis();
   }

@@ -13,4 +13,10 @@ import io.gossipkit.api.message.GossipMessage;
 public interface MessageSink {
   /** Sends {@code message} from {@code from} to {@code to}; best effort, like a datagram. */
   void send(NodeId from, NodeId to, GossipMessage message);
+
+  /**
+   * Sends at once what {@link #send} has queued, if it queues anything (see {@link
+   * io.gossipkit.api.GossipContext#flush}); the default does nothing.
+   */
+  default void flush() {}
 }

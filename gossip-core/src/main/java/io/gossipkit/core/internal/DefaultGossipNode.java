@@ -20,6 +20,7 @@ import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.api.message.RumorReply;
 import io.gossipkit.core.EngineEnvironment;
 import io.gossipkit.core.GossipEngine;
+import io.gossipkit.core.MessageSink;
 import io.gossipkit.core.internal.wire.MessageSplitter;
 import io.gossipkit.core.internal.wire.PacketAssembler;
 import io.gossipkit.core.internal.wire.TrafficClass;
@@ -194,7 +195,17 @@ public final class DefaultGossipNode implements GossipNode {
             .messageBudget(Math.max(64, budget))
             .config(config)
             .scheduler(new ExecutorScheduler(executor))
-            .sink((from, to, message) -> send(to, message))
+            .sink(new MessageSink() {
+              @Override
+              public void send(NodeId from, NodeId to, GossipMessage message) {
+                DefaultGossipNode.this.send(to, message);
+              }
+
+              @Override
+              public void flush() {
+                flushPackets();
+              }
+            })
             .build();
     this.membership = membershipFactory == null ? null : membershipFactory.create(env, this::sendTo);
     this.engine = engineFactory.apply(env);

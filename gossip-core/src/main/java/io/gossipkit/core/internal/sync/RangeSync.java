@@ -480,8 +480,10 @@ public final class RangeSync {
 
     void onEntries(RangeEntries m) {
       if (!m.done()) {
-        // Ask for the next batch before applying this chunk, so the peer builds it meanwhile.
+        // Ask for the next batch before applying this chunk, and send the request now rather
+        // than after the apply, so the peer builds the batch meanwhile.
         sendVersions(m.resume(), m.end());
+        ctx.flush();
       }
       if (iWantPeers) {
         List<Entry> got = m.entries();

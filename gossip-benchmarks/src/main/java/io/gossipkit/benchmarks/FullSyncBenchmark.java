@@ -60,6 +60,10 @@ public class FullSyncBenchmark {
   @Param({"100"})
   public int valueBytes;
 
+  /** Largest message, so the size of a streamed chunk (as {@code gossip bench sync} uses). */
+  @Param({"262144"})
+  public int chunkBytes;
+
   private static final NodeId FULL = NodeId.of("full");
   private static final NodeId EMPTY = NodeId.of("empty");
 
@@ -74,7 +78,7 @@ public class FullSyncBenchmark {
   @Setup(Level.Trial)
   public void fill() {
     config = GossipConfig.lan().toBuilder()
-        .maxMessageBytes(256 << 10)
+        .maxMessageBytes(chunkBytes)
         .maxValueBytes(Math.max(1, valueBytes))
         .maxEntriesPerMessage(16_384)
         .build();
@@ -127,7 +131,7 @@ public class FullSyncBenchmark {
         .clock(() -> now)
         .scheduler((delay, task) -> () -> { })
         .random(RandomSource.seeded(index + 1))
-        .messageBudget(256 << 10)
+        .messageBudget(chunkBytes)
         .sink((from, to, message) -> {
           try {
             wire.addLast(new Object[] {from, to, codec.encode(message)});

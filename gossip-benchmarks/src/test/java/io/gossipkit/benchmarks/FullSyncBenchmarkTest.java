@@ -11,6 +11,7 @@ class FullSyncBenchmarkTest {
     FullSyncBenchmark b = new FullSyncBenchmark();
     b.keys = 5_000;
     b.valueBytes = 100;
+    b.chunkBytes = 256 << 10;
     b.fill();
 
     b.emptyReplica();

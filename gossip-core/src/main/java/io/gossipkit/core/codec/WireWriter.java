@@ -46,8 +46,36 @@ final class WireWriter {
     out.writeBytes(signature);
   }
 
+  /**
+   * Writes {@code s} in one pass if it is ASCII and shorter than 128 chars (a one-byte length),
+   * as keys and node ids almost always are: the chars go straight into the buffer and the length
+   * byte in front once they all proved ASCII. Returns false, having written nothing that counts
+   * (the position is unchanged), for any other string or when the buffer lacks room.
+   */
+  private static boolean writeShortAscii(Output out, String s, int limit) {
+    int n = s.length();
+    byte[] buffer = out.getBuffer();
+    int at = out.position();
+    if (n >= 128 || n > limit || buffer.length - at < n + 1) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return false;
+      }
+      buffer[at + 1 + i] = (byte) c;
+    }
+    buffer[at] = (byte) n;
+    out.setPosition(at + 1 + n);
+    return true;
+  }
+
   /** Writes a length-prefixed UTF-8 string of at most {@code limit} bytes. */
   static void writeUtf8(Output out, String s, String name, int limit, String limitName) {
+    if (writeShortAscii(out, s, limit)) {
+      return;
+    }
     long length = WireFormat.utf8Length(s);
     if (length > limit) {
       throw new WireException(name + " length " + length + " exceeds " + limitName + " " + limit);

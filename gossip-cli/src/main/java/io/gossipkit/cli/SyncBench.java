@@ -96,7 +96,7 @@ final class SyncBench implements Callable<Integer> {
       description = "Bytes per value, 0 to 65,536. Default: ${DEFAULT-VALUE}.")
   int valueBytes;
 
-  @Option(names = "--full-syncs", paramLabel = "K", defaultValue = "3",
+  @Option(names = "--full-syncs", paramLabel = "K", defaultValue = "5",
       description = "Full syncs, each into a fresh empty node B: the first runs on a cold JVM"
           + " (full_sync_first_mb_per_s), the others after it (full_sync_mb_per_s is their median),"
           + " 1 to 10. Default: ${DEFAULT-VALUE}.")

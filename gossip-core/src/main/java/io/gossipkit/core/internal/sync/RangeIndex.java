@@ -2,6 +2,7 @@ package io.gossipkit.core.internal.sync;
 
 import io.gossipkit.api.Entry;
 import io.gossipkit.api.ReplicaStore;
+import io.gossipkit.api.Version;
 import io.gossipkit.core.internal.EntryHash;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -28,6 +29,16 @@ import java.util.function.Consumer;
  * cache miss per new key: about 250 ns, most of the receiver's time in a million-key sync
  * (measured, docs/anti-entropy.md). A random lookup costs a few more misses than a hash map's;
  * replicas big enough to use range sync are dominated by streams, not by random lookups.
+ *
+ * <p>Whenever the index is built or rebuilt it also lays its entries out in memory in the order
+ * it walks them: each entry is replaced by an equal copy (key, value and version copied too),
+ * allocated bucket by bucket, so a walk reads memory front to back instead of jumping to wherever
+ * each entry was first allocated. A replica filled in any other order (by key, by arrival, by
+ * rumor) otherwise costs a full sync's sender a few cache misses per entry: measured with {@code
+ * gossip bench sync}, the sending engine thread used 0.14-0.18 instead of 0.25-0.32 CPU-s per
+ * million-key sync. Entries written after a build land wherever the allocator puts them until the
+ * next rebuild (at the next growth of the index, so the copying stays amortized O(1) per insert).
+ * The garbage collectors compact without reordering, so the layout lasts.
  *
  * <p>Built on first use by range sync, so replicas that never need it (every simulated node) pay
  * nothing. Runs on the node's executor, like the replica it indexes.
@@ -60,6 +71,25 @@ public final class RangeIndex {
   public RangeIndex(ReplicaStore store) {
     allocate(depthFor(store.size()));
     store.forEach(e -> insert(e, KeyHash.of(e.key()), EntryHash.of(e)));
+    for (int b = 0; b < bucketSizes.length; b++) {
+      Entry[] es = bucketEntries[b];
+      for (int i = 0, n = bucketSizes[b]; i < n; i++) {
+        es[i] = relocated(es[i]);
+      }
+    }
+  }
+
+  /**
+   * An equal copy of {@code e} whose objects (entry, key, value, version) are allocated now, next
+   * to the previous copy's: see the class comment. The origin id is shared, one per writer.
+   */
+  private static Entry relocated(Entry e) {
+    String key = new String(e.key().toCharArray());
+    Version v = Version.of(e.version().timestamp(), e.version().origin());
+    if (e.isTombstone()) {
+      return Entry.wrap(key, null, v, true, e.signatureUnsafe());
+    }
+    return Entry.wrap(key, e.valueUnsafe().clone(), v, false, e.signatureUnsafe());
   }
 
   private static int depthFor(int n) {
@@ -76,10 +106,11 @@ public final class RangeIndex {
     long[][] oldHashes = bucketHashes;
     int[] oldSizes = bucketSizes;
     allocate(newDepth);
-    // Old buckets in order hold the entries in hash order, so the new buckets fill in order.
+    // Old buckets in order hold the entries in hash order, so the new buckets fill in order, and
+    // their copies are allocated in that order.
     for (int b = 0; b < oldSizes.length; b++) {
       for (int i = 0; i < oldSizes[b]; i++) {
-        Entry e = oldEntries[b][i];
+        Entry e = relocated(oldEntries[b][i]);
         insert(e, oldHashes[b][i], EntryHash.of(e));
       }
     }

@@ -23,6 +23,12 @@ class RangeIndexTest {
     return tombstone ? Entry.tombstone(key, v) : Entry.of(key, new byte[] {1}, v);
   }
 
+  private static VersionedStore storeOf(List<Entry> entries) {
+    VersionedStore s = new VersionedStore();
+    entries.forEach(e -> s.apply(e, LWW));
+    return s;
+  }
+
   /** Brute force: XOR and count of the store's entries whose key hash is under the node. */
   private static long[] recount(VersionedStore store, int level, long prefix) {
     long start = KeyHash.start(level, prefix);
@@ -158,5 +164,51 @@ class RangeIndexTest {
     store.reserve(2000); // smaller than what it holds: nothing to do
     assertEquals(deep, store.rangeIndex().depth());
     assertEquals(6000, store.size());
+  }
+
+  /**
+   * Building (and rebuilding) the index lays its entries out anew: each is an equal copy with its
+   * own key, value and version objects, a signature and a tombstone kept as they were, so the
+   * replica's content, root hash and lookups are unchanged.
+   */
+  @Test
+  void buildingTheIndexReplacesEntriesByEqualCopiesKeepingSignaturesAndTombstones() {
+    VersionedStore store = new VersionedStore();
+    byte[] signature = new byte[Entry.SIGNATURE_BYTES];
+    signature[0] = 7;
+    List<Entry> written = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      if (i == 100) {
+        // Built from the first 100; the next 500 outgrow its one level, and the rebuild copies
+        // every entry again.
+        store.rangeIndex();
+      }
+      Entry e = entry("k" + i, 10 + i, i % 5 == 0);
+      if (i % 7 == 0) {
+        e = e.withSignature(signature);
+      }
+      store.apply(e, LWW);
+      written.add(e);
+    }
+    long root = storeOf(written).rootHash();
+    // The rebuild came with the key that took the index past 16 keys per bucket at one level.
+    int copied = (RangeIndex.KEYS_PER_LEAF << 4) + 1;
+    for (int i = 0; i < written.size(); i++) {
+      Entry e = written.get(i);
+      Entry held = store.get(e.key());
+      assertEquals(e, held);
+      if (i < copied) {
+        assertTrue(held != e, "a copy, not the entry written: " + e.key());
+        assertTrue(held.key() != e.key(), "the key is copied too: " + e.key());
+      } else {
+        assertTrue(held == e, "written after the last rebuild, not copied yet: " + e.key());
+      }
+      assertEquals(e.isTombstone(), held.isTombstone());
+      assertEquals(e.isSigned(), held.isSigned());
+      assertTrue(java.util.Arrays.equals(e.signature(), held.signature()));
+      assertTrue(java.util.Arrays.equals(e.value(), held.value()));
+    }
+    assertEquals(root, store.rootHash());
+    assertConsistent(store, new Random(3));
   }
 }

@@ -18,7 +18,9 @@ import java.util.List;
  * {@link Version}, {@link KeyVersion}, {@link Entry} and {@link Digest}.
  *
  * <p>Each serializer writes exactly the bytes {@link WireFormat} counts and reads them back through
- * {@link WireReader}, so every length is checked before it allocates. Instances are created per
+ * {@link WireReader}, so every length is checked before it allocates. They call each other
+ * directly rather than through {@code Kryo.writeObject}: the values are flat and never null, and
+ * Kryo's per-object bookkeeping (depth, references) was a fifth of encoding a full-sync chunk. Instances are created per
  * pooled Kryo and hold that Kryo's {@link WireReader}; they are never shared between threads.
  */
 final class ValueSerializers {
@@ -62,7 +64,7 @@ final class ValueSerializers {
       // Fixed width, not a varint: a current HLC timestamp (millis << 16) needs 57 bits, which a
       // varint would spread over 9 bytes.
       out.writeLong(v.timestamp());
-      kryo.writeObject(out, v.origin(), nodeIds);
+      nodeIds.write(kryo, out, v.origin());
     }
 
     @Override
@@ -71,7 +73,7 @@ final class ValueSerializers {
       if (timestamp < 0) {
         throw new WireException("version timestamp " + timestamp + " is negative");
       }
-      return Version.of(timestamp, kryo.readObject(in, NodeId.class, nodeIds));
+      return Version.of(timestamp, nodeIds.read(kryo, in, NodeId.class));
     }
   }
 
@@ -91,13 +93,13 @@ final class ValueSerializers {
     @Override
     public void write(Kryo kryo, Output out, KeyVersion kv) {
       WireWriter.writeUtf8(out, kv.key(), "key version key", limits.maxKeyBytes(), "maxKeyBytes");
-      kryo.writeObject(out, kv.version(), versions);
+      versions.write(kryo, out, kv.version());
     }
 
     @Override
     public KeyVersion read(Kryo kryo, Input in, Class<? extends KeyVersion> type) {
       String key = reader.readUtf8(in, "key version key", 0, limits.maxKeyBytes(), "maxKeyBytes");
-      return new KeyVersion(key, kryo.readObject(in, Version.class, versions));
+      return new KeyVersion(key, versions.read(kryo, in, Version.class));
     }
 
     /** Writes a count-prefixed list; {@code name} names it in errors. */
@@ -106,7 +108,7 @@ final class ValueSerializers {
       WireWriter.checkCount(n, name, limits.maxEntries(), "maxEntriesPerMessage");
       out.writeVarInt(n, true);
       for (int i = 0; i < n; i++) {
-        kryo.writeObject(out, list.get(i), this);
+        write(kryo, out, list.get(i));
       }
     }
 
@@ -115,7 +117,7 @@ final class ValueSerializers {
       int n = WireReader.readCount(in, name, max, maxName, WireFormat.MIN_KEY_VERSION_BYTES);
       List<KeyVersion> list = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        list.add(kryo.readObject(in, KeyVersion.class, this));
+        list.add(read(kryo, in, KeyVersion.class));
       }
       return list;
     }
@@ -141,7 +143,7 @@ final class ValueSerializers {
     @Override
     public void write(Kryo kryo, Output out, Entry e) {
       WireWriter.writeUtf8(out, e.key(), "entry key", limits.maxKeyBytes(), "maxKeyBytes");
-      kryo.writeObject(out, e.version(), versions);
+      versions.write(kryo, out, e.version());
       boolean signed = e.isSigned();
       int flags =
           (e.isTombstone() ? WireFormat.ENTRY_TOMBSTONE : 0)
@@ -159,7 +161,7 @@ final class ValueSerializers {
     @Override
     public Entry read(Kryo kryo, Input in, Class<? extends Entry> type) {
       String key = reader.readUtf8(in, "entry key", 0, limits.maxKeyBytes(), "maxKeyBytes");
-      Version version = kryo.readObject(in, Version.class, versions);
+      Version version = versions.read(kryo, in, Version.class);
       int flags = WireReader.readFlags(in, "entry flags", WireFormat.ENTRY_FLAGS);
       boolean tombstone = (flags & WireFormat.ENTRY_TOMBSTONE) != 0;
       byte[] value =
@@ -180,7 +182,7 @@ final class ValueSerializers {
       WireWriter.checkCount(n, "entry", limits.maxEntries(), "maxEntriesPerMessage");
       out.writeVarInt(n, true);
       for (int i = 0; i < n; i++) {
-        kryo.writeObject(out, list.get(i), this);
+        write(kryo, out, list.get(i));
       }
     }
 
@@ -191,7 +193,7 @@ final class ValueSerializers {
               in, "entry", limits.maxEntries(), "maxEntriesPerMessage", WireFormat.MIN_ENTRY_BYTES);
       List<Entry> list = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        list.add(kryo.readObject(in, Entry.class, this));
+        list.add(read(kryo, in, Entry.class));
       }
       return list;
     }

@@ -38,7 +38,10 @@ import java.util.function.Consumer;
  * gossip bench sync}, the sending engine thread used 0.14-0.18 instead of 0.25-0.32 CPU-s per
  * million-key sync. Entries written after a build land wherever the allocator puts them until the
  * next rebuild (at the next growth of the index, so the copying stays amortized O(1) per insert).
- * The garbage collectors compact without reordering, so the layout lasts.
+ * The garbage collectors compact without reordering, so the layout lasts. The price is memory:
+ * until the collector reclaims the entries replaced, a build holds the replica twice (each old
+ * bucket is released as soon as it is moved, but old-generation garbage waits for an old
+ * collection).
  *
  * <p>Built on first use by range sync, so replicas that never need it (every simulated node) pay
  * nothing. Runs on the node's executor, like the replica it indexes.
@@ -113,6 +116,9 @@ public final class RangeIndex {
         Entry e = relocated(oldEntries[b][i]);
         insert(e, oldHashes[b][i], EntryHash.of(e));
       }
+      // Moved: the old bucket and its entries are garbage from here, not after the whole rebuild.
+      oldEntries[b] = null;
+      oldHashes[b] = null;
     }
   }
 

@@ -1,10 +1,15 @@
 package io.gossipkit.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The CPU this process used, split into user and kernel time, from Linux's {@code
@@ -12,19 +17,19 @@ import java.util.Locale;
  * reports nothing.
  */
 final class ProcessCpu {
-  /** Clock ticks per second of /proc's counters: USER_HZ, 100 on every Linux architecture. */
+  /** Clock ticks per second of /proc's counters: USER_HZ, 100 on x86 and ARM Linux. */
   private static final double TICKS_PER_SECOND = 100;
 
   private static final Path STAT = Path.of("/proc/self/stat");
 
   private ProcessCpu() {}
 
-  /** CPU nanoseconds of every live thread, by name. */
-  static java.util.Map<String, Long> threads() {
-    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+  /** CPU nanoseconds of every live thread, by name and id. */
+  static Map<String, Long> threads() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
     for (long id : mx.getAllThreadIds()) {
-      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      ThreadInfo info = mx.getThreadInfo(id);
       long t = mx.getThreadCpuTime(id);
       if (info != null && t > 0) {
         out.merge(info.getThreadName() + "#" + id, t, Long::sum);
@@ -33,8 +38,8 @@ final class ProcessCpu {
     return out;
   }
 
-  /** Threads that used more than 10 ms since {@code before}. */
-  static String threadsSince(java.util.Map<String, Long> before) {
+  /** " name#id=seconds" for each thread that used more than 10 ms of CPU since {@code before}. */
+  static String threadsSince(Map<String, Long> before) {
     StringBuilder b = new StringBuilder();
     threads().forEach((name, t) -> {
       long d = t - before.getOrDefault(name, 0L);

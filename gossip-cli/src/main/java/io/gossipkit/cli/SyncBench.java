@@ -330,7 +330,7 @@ final class SyncBench implements Callable<Integer> {
         Peer fresh = b;
         long wire0 = a.wireOut() + b.wireOut();
         long[] cpu0 = ProcessCpu.ticks();
-        java.util.Map<String, Long> threads0 = ProcessCpu.threads();
+        Map<String, Long> threads0 = ProcessCpu.threads();
         t0 = System.nanoTime();
         b.strategy.ask();
         await("B to hold all " + keys + " keys", () -> fresh.changes.get() >= keys, timeout);

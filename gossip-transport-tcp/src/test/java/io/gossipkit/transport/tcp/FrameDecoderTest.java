@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -121,6 +122,69 @@ class FrameDecoderTest {
     assertEquals(4, take(ch).length);
     assertEquals(50, take(ch).length);
     assertEquals(0, r.tooLarge.size());
+    assertFalse(ch.finish());
+  }
+
+  /**
+   * Frames of up to 300 KiB cut at random into long and short reads (seeded) arrive whole and in
+   * order, whichever way their reads are buffered.
+   */
+  @Test
+  void framesCutIntoLongAndShortReadsArriveWholeAndInOrder() {
+    long seed = 20261202L;
+    java.util.Random random = new java.util.Random(seed);
+    Recorder r = new Recorder(300 * 1024);
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(r));
+    List<byte[]> sent = new ArrayList<>();
+    ByteBuf stream = Unpooled.buffer();
+    for (int f = 0; f < 40; f++) {
+      byte[] body = new byte[random.nextInt(300 * 1024)];
+      random.nextBytes(body);
+      sent.add(body);
+      stream.writeInt(body.length).writeBytes(body);
+    }
+    while (stream.isReadable()) {
+      int n = random.nextBoolean() ? 1 + random.nextInt(100) : 8 * 1024 + random.nextInt(64 * 1024);
+      ch.writeInbound(stream.readRetainedSlice(Math.min(n, stream.readableBytes())));
+    }
+    stream.release();
+    for (int f = 0; f < sent.size(); f++) {
+      assertArrayEquals(sent.get(f), take(ch), "seed " + seed + ", frame " + f);
+    }
+    assertNull(take(ch));
+    assertFalse(ch.finish());
+  }
+
+  /**
+   * Long reads of a frame are kept as they arrived; once a short read comes, what is buffered is
+   * one merged buffer, so trickled bytes cost a byte each, not a buffer each.
+   */
+  @Test
+  void longReadsAreKeptAsTheyArrivedAndAShortReadMergesTheRestOfTheFrame() {
+    Recorder r = new Recorder(1 << 20);
+    FrameDecoder decoder = new FrameDecoder(r);
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    ByteBuf whole = frame(200 * 1024, 3);
+    for (int i = 0; i < 3; i++) {
+      ch.writeInbound(whole.readRetainedSlice(16 * 1024));
+    }
+    assertTrue(decoder.buffered() instanceof io.netty.buffer.CompositeByteBuf,
+        "long reads kept side by side: " + decoder.buffered());
+    for (int i = 0; i < 500; i++) {
+      ch.writeInbound(whole.readRetainedSlice(1));
+      assertFalse(decoder.buffered() instanceof io.netty.buffer.CompositeByteBuf,
+          "merged from the first short read on, read " + i);
+    }
+    ch.writeInbound(whole.readRetainedSlice(16 * 1024));
+    assertFalse(decoder.buffered() instanceof io.netty.buffer.CompositeByteBuf,
+        "a long read after a short one in the same frame is merged too");
+    ch.writeInbound(whole.readRetainedSlice(whole.readableBytes()));
+    whole.release();
+    byte[] got = take(ch);
+    assertEquals(200 * 1024, got.length);
+    for (byte b : got) {
+      assertEquals(3, b);
+    }
     assertFalse(ch.finish());
   }
 }

@@ -201,10 +201,13 @@ public final class VersionedStore implements ReplicaStore {
   public RangeIndex rangeIndex() {
     SyncState s = syncState();
     if (s.index() == null) {
-      // Built from the map, which is dropped once the index has every entry.
-      s.index(new RangeIndex(this));
+      // Built from the map, which is dropped once the index has every entry, before the index
+      // lays them out anew: the old copies are then garbage as soon as each is replaced.
+      RangeIndex index = new RangeIndex(this);
       map = null;
       single = null;
+      s.index(index);
+      index.layOut();
     }
     return s.index();
   }

@@ -38,10 +38,10 @@ import java.util.function.Consumer;
  * gossip bench sync}, the sending engine thread used 0.14-0.18 instead of 0.25-0.32 CPU-s per
  * million-key sync. Entries written after a build land wherever the allocator puts them until the
  * next rebuild (at the next growth of the index, so the copying stays amortized O(1) per insert).
- * The garbage collectors compact without reordering, so the layout lasts. The price is memory:
- * until the collector reclaims the entries replaced, a build holds the replica twice (each old
- * bucket is released as soon as it is moved, but old-generation garbage waits for an old
- * collection).
+ * The garbage collectors compact without reordering, so the layout lasts. Each entry replaced is
+ * garbage at once (the store drops its map first, a rebuild releases each old bucket as soon as it
+ * is moved), so the live replica is never held twice; the heap may hold both copies until the
+ * collector needs the room.
  *
  * <p>Built on first use by range sync, so replicas that never need it (every simulated node) pay
  * nothing. Runs on the node's executor, like the replica it indexes.
@@ -74,6 +74,14 @@ public final class RangeIndex {
   public RangeIndex(ReplicaStore store) {
     allocate(depthFor(store.size()));
     store.forEach(e -> insert(e, KeyHash.of(e.key()), EntryHash.of(e)));
+  }
+
+  /**
+   * Lays the entries out in walk order (see the class comment). The store calls it once it has
+   * dropped its own references to the entries, so each one replaced here is garbage at once and
+   * the replica is never held twice by live references.
+   */
+  public void layOut() {
     for (int b = 0; b < bucketSizes.length; b++) {
       Entry[] es = bucketEntries[b];
       for (int i = 0, n = bucketSizes[b]; i < n; i++) {

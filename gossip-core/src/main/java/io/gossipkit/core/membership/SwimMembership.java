@@ -242,11 +242,18 @@ public final class SwimMembership {
     leaving = true;
     MemberUpdate left = new MemberUpdate(self, address, MemberState.LEFT, incarnation, self);
     broadcasts.add(left);
-    List<NodeId> targets = randomLive(retransmitLimit(), null);
+    // Told at once to up to LEAVE_TARGETS members, not only to the retransmit limit: the node
+    // closes right after, and members the announcement missed then heard of it only through
+    // piggybacks, which a small cluster could exhaust before reaching the last member (seen in
+    // SwimUdpClusterTest: 8 nodes, a leaver still unknown to one after 10 s).
+    List<NodeId> targets = randomLive(Math.max(retransmitLimit(), LEAVE_TARGETS), null);
     for (NodeId t : targets) {
       send(table.get(t).address, new MemberGossip(List.of(left)));
     }
   }
+
+  /** Members a leaving node tells directly, at least: a leave is rare, one datagram each. */
+  static final int LEAVE_TARGETS = 32;
 
   /** Stops: timers become no-ops and messages are ignored. Idempotent. */
   public void stop() {

@@ -186,6 +186,21 @@ class SwimMembershipTest {
     }
   }
 
+  /**
+   * A leaver tells every member of a cluster this small itself, before it closes: within a tenth
+   * of a probe interval, when nothing has been piggybacked yet, all 19 others know it LEFT.
+   */
+  @Test
+  void aLeaverTellsEveryMemberOfASmallClusterItselfBeforeItCloses() {
+    SwimHarness h = joined(8, N);
+    Node leaver = h.node(N - 1);
+    leaver.swim.leave();
+    h.crash(N - 1);
+    h.runFor(LAN.probeInterval().toMillis() / 10);
+    assertTrue(allOthersSeeGone(h, leaver, MemberState.LEFT),
+        "some member did not hear the leave from the leaver itself");
+  }
+
   @Test
   void deadMembersAreReapedAfterTheRetention() {
     MembershipConfig m = MembershipConfig.lan().toBuilder()

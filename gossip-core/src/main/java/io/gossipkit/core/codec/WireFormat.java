@@ -3,6 +3,7 @@ package io.gossipkit.core.codec;
 import io.gossipkit.api.Digest;
 import io.gossipkit.api.Entry;
 import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.Mail;
@@ -169,7 +170,12 @@ final class WireFormat {
    * the signature's length byte and bytes.
    */
   static long entrySize(Entry e) {
-    long size = stringSize(e.key()) + versionSize(e.version()) + 1;
+    return entrySize(e, stringSize(e.version().origin().value()));
+  }
+
+  /** Bytes of an {@link Entry} whose origin's length-prefixed id takes {@code originSize}. */
+  private static long entrySize(Entry e, long originSize) {
+    long size = stringSize(e.key()) + LONG_BYTES + originSize + 1;
     if (!e.isTombstone()) {
       int length = e.valueLength();
       size += varIntSize(length) + length;
@@ -180,12 +186,23 @@ final class WireFormat {
     return size;
   }
 
-  /** Bytes of a count-prefixed list of entries. */
+  /**
+   * Bytes of a count-prefixed list of entries. An origin's id is measured once per run of
+   * entries from it: a full-sync chunk holds thousands of entries from a handful of writers.
+   */
   static long entriesSize(List<Entry> entries) {
     int n = entries.size();
     long size = varIntSize(n);
+    NodeId origin = null;
+    long originSize = 0;
     for (int i = 0; i < n; i++) {
-      size += entrySize(entries.get(i));
+      Entry e = entries.get(i);
+      NodeId o = e.version().origin();
+      if (o != origin) {
+        origin = o;
+        originSize = stringSize(o.value());
+      }
+      size += entrySize(e, originSize);
     }
     return size;
   }

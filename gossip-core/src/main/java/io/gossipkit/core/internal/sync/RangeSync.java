@@ -151,6 +151,7 @@ public final class RangeSync {
     private final int maxExpansions;
     private List<RangeExpansion> expansions = new ArrayList<>();
     private final List<String> forget = new ArrayList<>();
+    private final WireSize.Sizer sizer = new WireSize.Sizer();
     private int replies;
 
     Reply(GossipContext ctx, VersionedStore store, NodeId peer, Exchange exchange,
@@ -354,7 +355,7 @@ public final class RangeSync {
           KeyVersion tv = n == 0 ? null : byKey.get(e.key());
           if (tv == null ? !withhold(e) : e.version().compareTo(tv.version()) > 0) {
             groupEntries.add(e);
-            groupBytes += WireSize.entry(e);
+            groupBytes += sizer.entry(e);
           }
           haveMine = c.next();
         }

@@ -133,17 +133,7 @@ public final class KryoCodec implements Codec {
       throw new CodecException(name + " encoded length " + size + " exceeds maxMessageBytes "
           + limits.maxMessageBytes());
     }
-    byte[] bytes = write(message, name, (int) size);
-    if (bytes == null) {
-      throw new IllegalStateException("KryoCodec bug: encodedSize " + size + " but "
-          + name + " encoded to a different length");
-    }
-    return bytes;
-  }
-
-  /** Writes {@code message} into an array of {@code size} bytes; null if it needs another size. */
-  private byte[] write(GossipMessage message, String name, int size) throws CodecException {
-    byte[] bytes = new byte[size];
+    byte[] bytes = new byte[(int) size];
     Kryo kryo = kryos.obtain();
     try {
       Registration registration = kryo.getRegistration(message.getClass());
@@ -151,12 +141,16 @@ public final class KryoCodec implements Codec {
       out.writeByte(WireFormat.FORMAT_VERSION);
       out.writeByte(registration.getId());
       kryo.writeObject(out, message, registration.getSerializer());
-      return out.position() == size ? bytes : null;
+      if (out.position() != size) {
+        throw new IllegalStateException(
+            "KryoCodec bug: encodedSize " + size + " but wrote " + out.position() + " bytes");
+      }
+      return bytes;
     } catch (WireException e) {
       throw new CodecException(name + ": " + e.getMessage());
     } catch (KryoException e) {
-      // The array was too small: only a size arithmetic bug gets here.
-      return null;
+      // The array is sized by encodedSize, so an overflow here is a bug, not bad input.
+      throw new IllegalStateException("KryoCodec bug while encoding " + name, e);
     } finally {
       kryos.free(kryo);
     }

@@ -20,8 +20,9 @@ import java.util.List;
  * <p>Each serializer writes exactly the bytes {@link WireFormat} counts and reads them back through
  * {@link WireReader}, so every length is checked before it allocates. They call each other
  * directly rather than through {@code Kryo.writeObject}: the values are flat and never null, and
- * Kryo's per-object bookkeeping (depth, references) was a fifth of encoding a full-sync chunk. Instances are created per
- * pooled Kryo and hold that Kryo's {@link WireReader}; they are never shared between threads.
+ * Kryo's per-object bookkeeping (depth, references) ran three times per entry. Instances are
+ * created per pooled Kryo and hold that Kryo's {@link WireReader}; they are never shared between
+ * threads.
  */
 final class ValueSerializers {
   /** The value of a decoded tombstone, which {@link Entry#wrap} ignores. */

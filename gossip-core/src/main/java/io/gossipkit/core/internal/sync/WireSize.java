@@ -40,9 +40,12 @@ public final class WireSize {
     return varInt(bytes) + bytes;
   }
 
+  /** Bytes of a version's timestamp: fixed width. */
+  private static final int TIMESTAMP_BYTES = 8;
+
   /** Bound on a version: timestamp and origin. */
   static int version(Version v) {
-    return 8 + string(v.origin().value());
+    return TIMESTAMP_BYTES + string(v.origin().value());
   }
 
   /** Bound on a (key, version) pair. */
@@ -57,7 +60,7 @@ public final class WireSize {
 
   /** Bound on an entry whose origin's length-prefixed id takes {@code originSize}. */
   private static int entry(Entry e, int originSize) {
-    int size = string(e.key()) + 8 + originSize + 1;
+    int size = string(e.key()) + TIMESTAMP_BYTES + originSize + 1;
     if (!e.isTombstone()) {
       size += varInt(e.valueLength()) + e.valueLength();
     }

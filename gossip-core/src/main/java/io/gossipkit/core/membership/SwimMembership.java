@@ -243,9 +243,9 @@ public final class SwimMembership {
     MemberUpdate left = new MemberUpdate(self, address, MemberState.LEFT, incarnation, self);
     broadcasts.add(left);
     // Told at once to up to LEAVE_TARGETS members, not only to the retransmit limit: the node
-    // closes right after, and members the announcement missed then heard of it only through
-    // piggybacks, which a small cluster could exhaust before reaching the last member (seen in
-    // SwimUdpClusterTest: 8 nodes, a leaver still unknown to one after 10 s).
+    // usually closes right after, and members the announcement missed then hear of it only
+    // through piggybacks, or take the silent node for dead first (a DEAD record ignores a later
+    // LEFT).
     List<NodeId> targets = randomLive(Math.max(retransmitLimit(), LEAVE_TARGETS), null);
     for (NodeId t : targets) {
       send(table.get(t).address, new MemberGossip(List.of(left)));

@@ -261,7 +261,10 @@ public final class UdpTransport implements Transport {
     DatagramPacket p;
     while ((p = outbound.poll()) != null) {
       queued.decrementAndGet();
-      if (closed) {
+      // A packet send() accepted before close() still goes out: close() closes the channel in a
+      // task queued after this drain, so a node's last words (SWIM's leave, sent right before it
+      // closes) are not dropped. Only a channel already closed releases what is left.
+      if (!ch.isOpen()) {
         p.release();
         continue;
       }

@@ -143,7 +143,9 @@ class SwimUdpClusterTest {
       leaver.close();
       rest.remove(leaver);
       assertTrue(await(() -> rest.stream().allMatch(n -> stateOf(n, leaver.id()) == MemberState
-              .LEFT), 10_000), "not every node saw the leaver LEFT");
+              .LEFT), 10_000), () -> "not every node saw the leaver LEFT: " + rest.stream()
+              .map(n -> n.id() + "=" + stateOf(n, leaver.id()) + " " + n.metrics().counters())
+              .collect(java.util.stream.Collectors.joining("; ")));
       for (GossipNode n : rest) {
         assertEquals(N - 2, alive(n), n + " " + n.members());
       }

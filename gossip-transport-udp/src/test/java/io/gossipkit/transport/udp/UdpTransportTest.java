@@ -47,6 +47,32 @@ class UdpTransportTest {
     }
   }
 
+  /**
+   * Packets send() accepted go out even when close() follows at once: a node's last words (SWIM's
+   * leave, sent right before it closes) were dropped by the drain, which released everything
+   * queued once close() had begun.
+   */
+  @Test
+  void packetsAcceptedJustBeforeCloseAreStillSent() throws Exception {
+    BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
+    try (UdpTransport b = on("127.0.0.1").build()) {
+      b.start((f, p) -> inbox.add(new Got(f, p)));
+      UdpTransport a = on("127.0.0.1").build();
+      a.start((f, p) -> { });
+      int accepted = 0;
+      for (int i = 0; i < 6; i++) {
+        if (a.send(b.localAddress(), new byte[] {(byte) i})) {
+          accepted++;
+        }
+      }
+      a.close();
+      assertEquals(6, accepted);
+      for (int i = 0; i < accepted; i++) {
+        assertNotNull(poll(inbox), "packet " + i + " of " + accepted + " was dropped by close()");
+      }
+    }
+  }
+
   @Test
   void carriesPacketsOverIpv4Loopback() throws Exception {
     roundTrip("127.0.0.1");

@@ -194,19 +194,40 @@ public final class GossipEngine implements GossipContext, Runnable {
       return false;
     }
     hlc.observe(entry.version().timestamp());
+    boolean late = false;
     if (entry.isTombstone()
         && entry.version().millis() < env.clock.millis() - env.tombstoneTtlMillis) {
-      // An expired tombstone would be collected again at once; accepting it would only make
-      // replicas that already collected it disagree for a while.
-      env.counters.add("tombstones.expired_ignored", 1);
-      return false;
+      if (!deletesHeldValue(entry)) {
+        // An expired tombstone would be collected again at once; accepting it would only make
+        // replicas that already collected it disagree for a while.
+        env.counters.add("tombstones.expired_ignored", 1);
+        return false;
+      }
+      // A delete made by a replica that was cut off for longer than the TTL (it kept the
+      // tombstone while away): this replica still holds the value it deletes, so dropping the
+      // tombstone would hand that value back to the replica that deleted it.
+      late = true;
     }
     Entry previous = store.apply(entry, env.mergePolicy);
     if (previous == VersionedStore.UNCHANGED) {
       return false;
     }
+    if (late) {
+      store.syncState().acceptedLate(entry.key(), env.clock.millis());
+      env.counters.add("tombstones.late_accepted", 1);
+    }
     notifyChange(previous, store.get(entry.key()), false);
     return true;
+  }
+
+  /** True if the replica holds a live value under the tombstone's key that the merge replaces. */
+  private boolean deletesHeldValue(Entry tombstone) {
+    Entry held = store.get(tombstone.key());
+    if (held == null || held.isTombstone()) {
+      return false;
+    }
+    Entry winner = env.mergePolicy.merge(held, tombstone);
+    return winner != held && winner.isTombstone();
   }
 
   /**
@@ -355,8 +376,12 @@ public final class GossipEngine implements GossipContext, Runnable {
     if (!strategy.isIdle()) {
       strategy.onRound(this);
     }
-    if (store.tombstones() > 0) {
-      int removed = store.collectTombstones(env.clock.millis() - env.tombstoneTtlMillis);
+    long now = env.clock.millis();
+    // A returning replica (cut off from every peer for longer than the TTL, or just back) keeps
+    // its tombstones: the deletes it made while away must still reach the others, who hold the
+    // values and would hand them back (docs/anti-entropy.md, "Tombstones").
+    if (store.tombstones() > 0 && !store.isReturning(now, env.tombstoneTtlMillis)) {
+      int removed = store.collectTombstones(now - env.tombstoneTtlMillis);
       if (removed > 0) {
         env.counters.add("tombstones.collected", removed);
       }

@@ -260,7 +260,9 @@ public final class VersionedStore implements ReplicaStore {
   }
 
   /**
-   * Removes tombstones whose version is older than {@code cutoffMillis}.
+   * Removes tombstones whose version is older than {@code cutoffMillis}, except those accepted
+   * late less than a TTL ago ({@link SyncState#acceptedLate}: {@code cutoffMillis} is now minus
+   * the TTL).
    *
    * @return how many were removed
    */
@@ -268,6 +270,7 @@ public final class VersionedStore implements ReplicaStore {
     if (tombstones == 0) {
       return 0;
     }
+    SyncState held = sync != null && sync.expireLate(cutoffMillis) ? sync : null;
     int removed = 0;
     long newest = 0;
     RangeIndex index = indexed();
@@ -275,7 +278,7 @@ public final class VersionedStore implements ReplicaStore {
       // Found first and removed after: the index must not change during its walk.
       List<Entry> dead = new ArrayList<>();
       index.forEach(e -> {
-        if (e.isTombstone() && e.version().millis() < cutoffMillis) {
+        if (collectable(e, cutoffMillis, held)) {
           dead.add(e);
         }
       });
@@ -285,7 +288,7 @@ public final class VersionedStore implements ReplicaStore {
       }
       removed = dead.size();
     } else if (map == null) {
-      if (single != null && single.isTombstone() && single.version().millis() < cutoffMillis) {
+      if (single != null && collectable(single, cutoffMillis, held)) {
         Entry e = single;
         single = null;
         unaccount(e);
@@ -295,7 +298,7 @@ public final class VersionedStore implements ReplicaStore {
     } else {
       for (Iterator<Entry> it = map.values().iterator(); it.hasNext(); ) {
         Entry e = it.next();
-        if (e.isTombstone() && e.version().millis() < cutoffMillis) {
+        if (collectable(e, cutoffMillis, held)) {
           it.remove();
           unaccount(e);
           newest = Math.max(newest, e.version().millis());
@@ -308,6 +311,12 @@ public final class VersionedStore implements ReplicaStore {
       syncState().collected(newest);
     }
     return removed;
+  }
+
+  private static boolean collectable(Entry e, long cutoffMillis, SyncState held) {
+    return e.isTombstone()
+        && e.version().millis() < cutoffMillis
+        && (held == null || !held.heldLate(e.key(), cutoffMillis));
   }
 
   @Override

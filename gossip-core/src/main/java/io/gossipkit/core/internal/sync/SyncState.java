@@ -1,5 +1,7 @@
 package io.gossipkit.core.internal.sync;
 
+import java.util.HashMap;
+
 /**
  * Internal: may change at any time. What one replica remembers for range sync and the tombstone
  * rule, made on first need: its key-hash index, until when it counts as returning, and its
@@ -10,7 +12,10 @@ package io.gossipkit.core.internal.sync;
  * its peers may have collected tombstones it never saw. From the moment it hears from a peer
  * again it stays returning for one more TTL, or until an exchange finds it in agreement with a
  * peer; while returning it never hands a peer an entry older than the TTL that the peer lacks
- * and whose watermark covers it (see docs/anti-entropy.md, "Tombstones").
+ * and whose watermark covers it (see docs/anti-entropy.md, "Tombstones"), and it collects no
+ * tombstone, so that the deletes it made while away still reach the others. A tombstone that
+ * arrives after its TTL but deletes a value this replica still holds is kept one TTL from its
+ * arrival ({@link #acceptedLate}).
  */
 public final class SyncState {
   RangeIndex index;
@@ -18,6 +23,11 @@ public final class SyncState {
   private long collectedUpTo;
   /** Entries the replica's map was last sized for by {@code VersionedStore.reserve}; 0 if never. */
   private int reserved;
+  /**
+   * Keys of tombstones accepted after their TTL had passed (they deleted a value this replica
+   * still held), to the time each was accepted; null while there are none.
+   */
+  private HashMap<String, Long> lateTombstones;
 
   /** True if a return that began earlier still lasts at {@code now}. */
   public boolean returningAt(long now) {
@@ -44,6 +54,40 @@ public final class SyncState {
     if (millis > collectedUpTo) {
       collectedUpTo = millis;
     }
+  }
+
+  /**
+   * Records that the tombstone under {@code key}, already past its TTL, was accepted at {@code
+   * now} because it deleted a value this replica still held: it is kept for one TTL from now, so
+   * that it reaches the other replicas that still hold that value.
+   */
+  public void acceptedLate(String key, long now) {
+    if (lateTombstones == null) {
+      lateTombstones = new HashMap<>();
+    }
+    lateTombstones.put(key, now);
+  }
+
+  /**
+   * Forgets late tombstones accepted before {@code cutoffMillis} and returns true if any still
+   * held is younger: only then does a collection need to ask {@link #heldLate}.
+   */
+  public boolean expireLate(long cutoffMillis) {
+    if (lateTombstones == null) {
+      return false;
+    }
+    lateTombstones.values().removeIf(acceptedAt -> acceptedAt < cutoffMillis);
+    if (lateTombstones.isEmpty()) {
+      lateTombstones = null;
+      return false;
+    }
+    return true;
+  }
+
+  /** True if the tombstone under {@code key} was accepted late, at or after {@code cutoffMillis}. */
+  public boolean heldLate(String key, long cutoffMillis) {
+    Long acceptedAt = lateTombstones == null ? null : lateTombstones.get(key);
+    return acceptedAt != null && acceptedAt >= cutoffMillis;
   }
 
   /** Entries the replica's map was last sized for; 0 if never. */

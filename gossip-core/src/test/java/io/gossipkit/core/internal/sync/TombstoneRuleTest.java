@@ -1,6 +1,7 @@
 package io.gossipkit.core.internal.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tombstone rule, on a virtual clock: a replica cut off for longer than the tombstone TTL
- * comes back and must not resurrect what the others deleted and collected meanwhile, yet must not
- * lose what nobody deleted. Three nodes, each exchanging with both others every round.
+ * comes back and must not resurrect what the others deleted and collected meanwhile, nor have
+ * what it deleted itself while away handed back to it, yet must not lose what nobody deleted.
+ * Three nodes, each exchanging with both others every round.
  */
 class TombstoneRuleTest {
   private static final long TTL = 10_000;
@@ -50,16 +52,27 @@ class TombstoneRuleTest {
     c.deliverAll(lost);
   }
 
-  /** Runs the partition: C cut off while A deletes k and the TTL passes; A and B collect it. */
-  private static TestCluster deleteWhileCIsAway() {
+  /** Three nodes that all hold k and kept, written just now. */
+  private static TestCluster agreeingOnKAndKept() {
     TestCluster c = cluster(3);
     for (int i = 0; i < 3; i++) {
       c.engine(i).apply(entry("k", c.now() - 1));
       c.engine(i).apply(entry("kept", c.now() - 1));
     }
     rounds(c, s -> false, A, B, C);
-    NodeId away = c.id(C);
-    Predicate<TestCluster.Sent> cutOff = s -> s.from().equals(away) || s.to().equals(away);
+    return c;
+  }
+
+  /** Loses every message to or from node {@code n}. */
+  private static Predicate<TestCluster.Sent> cutOff(TestCluster c, int n) {
+    NodeId away = c.id(n);
+    return s -> s.from().equals(away) || s.to().equals(away);
+  }
+
+  /** Runs the partition: C cut off while A deletes k and the TTL passes; A and B collect it. */
+  private static TestCluster deleteWhileCIsAway() {
+    TestCluster c = agreeingOnKAndKept();
+    Predicate<TestCluster.Sent> cutOff = cutOff(c, C);
 
     c.advance(1000);
     c.engine(A).delete("k");
@@ -139,5 +152,89 @@ class TombstoneRuleTest {
     assertNotNull(c.engine(C).store().get("old"));
     assertNotNull(c.engine(A).store().get("old"));
     assertEquals(0, c.counters().get("sync.stale_dropped"));
+  }
+
+  /**
+   * Runs the other partition: C is cut off and deletes k itself, then stays away for two and a
+   * half TTLs, while A and B still hold k's value.
+   */
+  private static TestCluster deleteByCWhileAway() {
+    TestCluster c = agreeingOnKAndKept();
+    Predicate<TestCluster.Sent> cutOff = cutOff(c, C);
+
+    c.advance(1000);
+    c.engine(C).delete("k");
+    for (int step = 0; step < 25; step++) {
+      c.advance(TTL / 10);
+      rounds(c, cutOff, A, B, C);
+    }
+    assertTrue(c.engine(C).store().get("k").isTombstone(), "C kept its tombstone while away");
+    assertFalse(c.engine(A).store().get("k").isTombstone(), "A still holds the value");
+    assertFalse(c.engine(B).store().get("k").isTombstone(), "B still holds the value");
+    return c;
+  }
+
+  private static void assertNoNodeHoldsTheValueOfK(TestCluster c) {
+    for (int i = 0; i < 3; i++) {
+      Entry k = c.engine(i).store().get("k");
+      assertTrue(k == null || k.isTombstone(), "node " + i + " holds k's value again: " + k);
+      assertNotNull(c.engine(i).store().get("kept"), "node " + i + " lost a live key");
+    }
+  }
+
+  @Test
+  void aDeleteMadeByTheReplicaThatWasAwayReachesTheOthersInsteadOfBeingUndone() {
+    TestCluster c = deleteByCWhileAway();
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    assertNoNodeHoldsTheValueOfK(c);
+    assertEquals(2, c.counters().get("tombstones.late_accepted"), "A and B each took it once");
+  }
+
+  @Test
+  void whenTheOthersStartTheExchangeTheAwayReplicasDeleteStillWins() {
+    TestCluster c = deleteByCWhileAway();
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, A, B, C);
+    }
+
+    assertNoNodeHoldsTheValueOfK(c);
+  }
+
+  @Test
+  void lateTombstonesAreCollectedOneTtlAfterTheyArrivedAndTheValueStaysDeleted() {
+    TestCluster c = deleteByCWhileAway();
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    for (int step = 0; step < 25; step++) {
+      c.advance(TTL / 10);
+      rounds(c, s -> false, A, B, C);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " still holds k");
+      assertEquals(1, c.engine(i).store().size(), "node " + i + " holds more than kept");
+      assertNotNull(c.engine(i).store().get("kept"), "node " + i + " lost a live key");
+    }
+  }
+
+  @Test
+  void aTombstonePastItsTtlThatDeletesNothingHeldIsStillIgnored() {
+    TestCluster c = cluster(1);
+    c.advance(3 * TTL);
+    Entry old = Entry.tombstone("gone", Version.of(Version.pack(c.now() - 2 * TTL, 0),
+        NodeId.of("w")));
+
+    c.engine(A).apply(old);
+
+    assertNull(c.engine(A).store().get("gone"));
+    assertEquals(1, c.counters().get("tombstones.expired_ignored"));
+    assertEquals(0, c.counters().get("tombstones.late_accepted"));
   }
 }

@@ -17,6 +17,7 @@ import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
 import io.gossipkit.core.internal.peers.ExcludedPeersView;
+import io.gossipkit.core.internal.sync.CrossedExchanges;
 import io.gossipkit.core.internal.sync.RangeSync;
 import io.gossipkit.core.internal.sync.SyncState;
 import io.gossipkit.core.internal.sync.WireSize;
@@ -46,7 +47,9 @@ import java.util.Map;
  * runs while its messages keep coming: a listing from the peer ({@link RangeVersions}, which this
  * node answers with entries), or a chunk from it that asks to continue ({@link RangeEntries} not
  * {@code done}), within the last gossip interval. The peer then counts as not live for the
- * selector; once its stream has been quiet for an interval it is chosen again.
+ * selector; once its stream has been quiet for an interval it is chosen again. Two push-pull
+ * range exchanges that this node and a peer opened at the same moment are settled by {@link
+ * CrossedExchanges}: only one of them runs.
  */
 public final class AntiEntropy implements DisseminationStrategy {
   private final Exchange exchange;
@@ -58,6 +61,9 @@ public final class AntiEntropy implements DisseminationStrategy {
 
   /** Peers with a range stream running, by the time of its last message that continues it. */
   private final Map<NodeId, Long> streaming = new HashMap<>();
+
+  /** Push-pull range exchanges this node and a peer opened with each other at once. */
+  private final CrossedExchanges crossings = new CrossedExchanges();
 
   /**
    * One node's anti-entropy.
@@ -83,6 +89,7 @@ public final class AntiEntropy implements DisseminationStrategy {
     VersionedStore ranged = rangeStore(ctx, d);
     for (int i = 0; i < peers.size(); i++) {
       if (ranged != null) {
+        crossings.opened(ctx, peers.get(i), exchange);
         RangeSync.open(ctx, ranged, peers.get(i), exchange, true);
       } else {
         ctx.send(peers.get(i), new SyncDigest(exchange, d));
@@ -167,6 +174,9 @@ public final class AntiEntropy implements DisseminationStrategy {
       applyAll(ctx, ((SyncEntries) message).entries());
     } else if (RangeSync.handles(message) && ctx.store() instanceof VersionedStore) {
       contact(ctx);
+      if (crossings.drops(ctx, from, message)) {
+        return;
+      }
       noteStream(ctx, from, message);
       RangeSync.onMessage(ctx, (VersionedStore) ctx.store(), from, message);
     }

@@ -326,4 +326,88 @@ class RangeSyncTest {
     assertEquals(0, ((VersionedStore) c.engine(0).store()).syncState().reserved());
     assertEquals(0, ((VersionedStore) c.engine(1).store()).syncState().reserved());
   }
+
+  /** Entries carried by every range-sync chunk sent so far, both directions. */
+  private static int entriesStreamed(TestCluster c) {
+    int n = 0;
+    for (TestCluster.Sent s : c.sent()) {
+      if (s.message() instanceof RangeEntries) {
+        n += ((RangeEntries) s.message()).entries().size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Two replicas of 2,000 shared keys, each with 200 keys the other lacks, over datagram-sized
+   * messages: the difference streams in many chunks.
+   */
+  private static TestCluster eachMissing200(Exchange exchange) {
+    TestCluster c = pair(exchange, config().maxMessageBytes(1400).maxValueBytes(1000).build());
+    fill(c.engine(0), 2000);
+    fill(c.engine(1), 2000);
+    for (int i = 0; i < 200; i++) {
+      c.engine(0).apply(entry("only-on-0-" + i, TestCluster.START_MILLIS));
+      c.engine(1).apply(entry("only-on-1-" + i, TestCluster.START_MILLIS));
+    }
+    return c;
+  }
+
+  /** Both nodes open at once, before either has heard from the other; all is delivered. */
+  private static TestCluster openedAtOnce(Exchange exchange) {
+    TestCluster c = eachMissing200(exchange);
+    c.round(0);
+    c.round(1);
+    c.deliverAll();
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash(), "not converged");
+    assertEquals(2400, c.engine(0).store().size());
+    return c;
+  }
+
+  @Test
+  void twoNodesThatOpenAtTheSameMomentRepairTheirDifferenceOnceNotTwice() {
+    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
+    KryoCodec codec = new KryoCodec(config);
+    TestCluster alone = eachMissing200(Exchange.PUSH_PULL);
+    alone.round(0);
+    alone.deliverAll();
+    TestCluster c = openedAtOnce(Exchange.PUSH_PULL);
+
+    assertEquals(entriesStreamed(alone), entriesStreamed(c), "entries sent, both directions");
+    long once = bytes(alone, codec);
+    long crossed = bytes(c, codec);
+    assertTrue(crossed < once * 11 / 10,
+        crossed + " bytes for two crossed exchanges, " + once + " for one alone");
+    assertEquals(1, c.counters().get("sync.crossed_abandoned"));
+  }
+
+  @Test
+  void crossedExchangesThatRepairOneDirectionEachBothRun() {
+    TestCluster c = openedAtOnce(Exchange.PULL);
+
+    assertEquals(0, c.counters().get("sync.crossed_abandoned"));
+  }
+
+  @Test
+  void aCrossedPairWhoseSurvivingExchangeIsLostConvergesOnALaterRound() {
+    TestCluster c = eachMissing200(Exchange.PUSH_PULL);
+    c.round(0);
+    c.round(1);
+    c.deliver(4); // both openings and their first answers: the crossing is settled
+    assertEquals(1, c.counters().get("sync.crossed_abandoned"));
+    c.deliverAll(s -> true); // then the link loses everything in flight
+
+    int rounds = 0;
+    while (c.engine(0).store().rootHash() != c.engine(1).store().rootHash() && rounds < 20) {
+      c.advance(100);
+      c.round(0);
+      c.round(1);
+      c.deliverAll();
+      rounds++;
+    }
+
+    assertEquals(c.engine(0).store().rootHash(), c.engine(1).store().rootHash(),
+        "not converged after " + rounds + " rounds");
+    assertEquals(2400, c.engine(0).store().size());
+  }
 }

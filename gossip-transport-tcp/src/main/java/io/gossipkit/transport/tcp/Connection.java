@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
@@ -185,9 +186,36 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     return queued + (out == null ? 0 : out.totalPendingWriteBytes());
   }
 
-  /** Closes because the transport is closing. Any thread. */
-  void closeLocally() {
-    close(CloseReason.LOCAL, "transport closed");
+  /**
+   * Closes because the transport is closing, once the frames {@link #send} handed to the socket
+   * have been written, or after {@code drainMillis} if the peer does not take them. Frames still
+   * queued for a session that is not ready are dropped (and counted). Any thread.
+   *
+   * @return completes when the channel has closed; null if it never opened
+   */
+  ChannelFuture closeLocally(long drainMillis) {
+    Channel ch = channel;
+    if (ch == null || phase != Phase.READY || !ch.isActive()) {
+      close(CloseReason.LOCAL, "transport closed");
+      return ch == null ? null : ch.closeFuture();
+    }
+    // Runs after every write submitted before it (the event loop takes tasks in order); an empty
+    // buffer written below this handler is neither sealed nor framed, and its promise completes
+    // once everything ahead of it has reached the socket: a leaving node's last messages.
+    ch.eventLoop().execute(() -> {
+      if (closeReason.get() != null || ctx == null) {
+        return;
+      }
+      ScheduledFuture<?> cap = ch.eventLoop().schedule(
+          () -> close(CloseReason.LOCAL, "transport closed; frames the peer had not taken within "
+              + drainMillis + " ms were dropped"),
+          drainMillis, TimeUnit.MILLISECONDS);
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+        cap.cancel(false);
+        close(CloseReason.LOCAL, "transport closed");
+      });
+    });
+    return ch.closeFuture();
   }
 
   // ---- FrameDecoder.Listener ----

@@ -59,14 +59,21 @@ final class NettyIo {
       return;
     }
     var f = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    boolean onLoop = false;
-    for (var loop : group) {
-      if (loop.inEventLoop()) {
-        onLoop = true;
-      }
-    }
-    if (!onLoop) {
+    if (!isLoopOf(group)) {
       f.awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+  }
+
+  /** True if the calling thread is one of {@code group}'s event loops: it must not wait on them. */
+  static boolean isLoopOf(EventLoopGroup group) {
+    if (group == null) {
+      return false;
+    }
+    for (var loop : group) {
+      if (loop.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -87,6 +87,11 @@ public final class TcpTransport implements Transport {
 
   static final System.Logger LOG = System.getLogger("io.gossipkit.transport.tcp");
   private static final int LOG_LINES_PER_MINUTE = 20;
+  /**
+   * How long {@link #close} waits for the frames {@code send} accepted on ready connections to be
+   * written (a leaving node's last messages) before it closes them regardless.
+   */
+  static final long CLOSE_DRAIN_MILLIS = 1000;
   private static final List<String> COUNTERS = counterNames();
 
   private final InetSocketAddress bindAddress;
@@ -289,7 +294,12 @@ public final class TcpTransport implements Transport {
     return out;
   }
 
-  /** Closes every connection and the listening socket, and stops the event loops; idempotent. */
+  /**
+   * Closes the listening socket and every connection, and stops the event loops; idempotent. The
+   * frames {@code send} accepted on ready connections are written first, for at most {@value
+   * #CLOSE_DRAIN_MILLIS} ms in all; frames queued for a session still handshaking are dropped and
+   * counted.
+   */
   @Override
   public void close() {
     Channel s;
@@ -306,8 +316,19 @@ public final class TcpTransport implements Transport {
     if (s != null) {
       s.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_DRAIN_MILLIS);
+    List<ChannelFuture> closing = new ArrayList<>();
     for (Connection c : new ArrayList<>(open)) {
-      c.closeLocally();
+      ChannelFuture f = c.closeLocally(CLOSE_DRAIN_MILLIS);
+      if (f != null) {
+        closing.add(f);
+      }
+    }
+    if (!NettyIo.isLoopOf(g)) {
+      // Shutting the group down would close the channels with their last frames unwritten.
+      for (ChannelFuture f : closing) {
+        f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
     }
     NettyIo.shutdown(g);
     LOG.log(Level.DEBUG, "tcp transport on {0} closed", bound);

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -186,6 +187,101 @@ class TcpTransportTest {
     assertTrue(await(() -> metric(b, "connections.open") == 0, 5_000), "b kept its end open");
     deliver(a, b.localAddress(), inbox, new byte[] {2});
     assertEquals(2L, metric(a, "connections.outbound"));
+  }
+
+  /**
+   * A node whose receiver holds its event loop on the first frame longer than one byte, until
+   * {@code reading} opens: from then on it reads nothing.
+   */
+  private TcpTransport stalledReader(BlockingQueue<Got> inbox, CountDownLatch reading)
+      throws Exception {
+    TcpTransport b = testConfig().build();
+    nodes.add(b);
+    b.start((from, bytes) -> {
+      inbox.add(new Got(from, bytes));
+      if (bytes.length > 1) {
+        try {
+          reading.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    return b;
+  }
+
+  /**
+   * Sends from {@code a} to {@code b} until the kernel's socket buffers (which grow on loopback)
+   * are full too: a's own outbound buffer holds frames, and a pause in which its event loop could
+   * write them changes nothing. Returns the frames accepted.
+   */
+  private static int fillUntilTheKernelIsFull(TcpTransport a, TcpTransport b) throws Exception {
+    int accepted = 0;
+    long held = -1;
+    for (int pause = 0; pause < 100; pause++) {
+      while (accepted < 5_000 && a.send(b.localAddress(), new byte[20_000])) {
+        accepted++;
+      }
+      long before = a.metrics().get("buffered.bytes");
+      Thread.sleep(50);
+      held = a.metrics().get("buffered.bytes");
+      if (held > 0 && held == before) {
+        break;
+      }
+    }
+    assertTrue(held > 0, "the kernel took all " + accepted + " frames: nothing left to drain");
+    return accepted;
+  }
+
+  /** A sender whose frames fill every buffer towards a receiver that reads nothing for now. */
+  private record Stalled(TcpTransport sender, BlockingQueue<Got> inbox, CountDownLatch reading,
+      int accepted) {
+    /** Calls the sender's close() on a thread of its own, which close() may hold for a while. */
+    Thread closeInBackground() {
+      Thread closer = new Thread(sender::close, "closer");
+      closer.start();
+      return closer;
+    }
+  }
+
+  /** Opens a ready connection to a {@link #stalledReader} and fills every buffer on the way. */
+  private Stalled stalledWithEveryBufferFull() throws Exception {
+    BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
+    CountDownLatch reading = new CountDownLatch(1);
+    TcpTransport b = stalledReader(inbox, reading);
+    TcpTransport a = testConfig().build();
+    a.start((from, bytes) -> { });
+    deliver(a, b.localAddress(), inbox, new byte[] {-1}); // the connection is READY
+    return new Stalled(a, inbox, reading, fillUntilTheKernelIsFull(a, b));
+  }
+
+  @Test
+  void framesAcceptedOnAReadyConnectionJustBeforeCloseAreStillSent() throws Exception {
+    Stalled st = stalledWithEveryBufferFull();
+
+    Thread closer = st.closeInBackground();
+    // b reads again only once close() has begun and had time to close the connection: a close
+    // that did not wait for the outbound buffer would have dropped what it held by then.
+    assertTrue(await(() -> closer.getState() == Thread.State.TIMED_WAITING, 5_000));
+    Thread.sleep(200);
+    st.reading().countDown();
+    closer.join(10_000);
+
+    for (int i = 0; i < st.accepted(); i++) {
+      assertNotNull(poll(st.inbox()), "frame " + i + " of " + st.accepted() + " was dropped");
+    }
+  }
+
+  @Test
+  void closeGivesUpOnAPeerThatTakesNothingAndReturns() throws Exception {
+    Stalled st = stalledWithEveryBufferFull();
+
+    Thread closer = st.closeInBackground();
+    closer.join(TcpTransport.CLOSE_DRAIN_MILLIS + 5_000);
+    boolean stuck = closer.isAlive();
+    st.reading().countDown();
+
+    assertFalse(stuck, "close() still waiting for a peer that reads nothing");
   }
 
   @Test

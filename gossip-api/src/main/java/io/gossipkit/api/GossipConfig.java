@@ -1,5 +1,8 @@
 package io.gossipkit.api;
 
+import static io.gossipkit.api.internal.Arguments.atLeast;
+import static io.gossipkit.api.internal.Arguments.positive;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -275,21 +278,6 @@ public final class GossipConfig {
       maxRetries = c.maxRetries;
       clusterLabel = c.clusterLabel;
       requireSignatures = c.requireSignatures;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + d);
-      }
-      return d;
-    }
-
-    private static int atLeast(String name, int min, int value) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
-      }
-      return value;
     }
 
     /** Time between two gossip rounds; must be positive. */

@@ -1,5 +1,7 @@
 package io.gossipkit.core;
 
+import static io.gossipkit.api.internal.Arguments.atLeast;
+
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.PeerSelector;
 import java.util.Objects;
@@ -111,19 +113,13 @@ public final class RumorOptions {
 
     /** The counter limit, or the inverse probability of the coin; at least 1. */
     public Builder k(int v) {
-      if (v < 1) {
-        throw new IllegalArgumentException("k must be >= 1, was " + v);
-      }
-      k = v;
+      k = atLeast("k", 1, v);
       return this;
     }
 
     /** Peers per round; 0 means the configuration's fanout. */
     public Builder fanout(int v) {
-      if (v < 0) {
-        throw new IllegalArgumentException("fanout must be >= 0, was " + v);
-      }
-      fanout = v;
+      fanout = atLeast("fanout", 0, v);
       return this;
     }
 
@@ -135,10 +131,7 @@ public final class RumorOptions {
 
     /** Most hot rumors per node; at least 1. */
     public Builder maxHot(int v) {
-      if (v < 1) {
-        throw new IllegalArgumentException("maxHot must be >= 1, was " + v);
-      }
-      maxHot = v;
+      maxHot = atLeast("maxHot", 1, v);
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.gossipkit.core;
 
+import static io.gossipkit.api.internal.Arguments.atLeast;
+
 import io.gossipkit.api.DisseminationStrategy;
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.PeerSelector;
@@ -39,9 +41,7 @@ public final class Strategies {
       Exchange exchange, Supplier<PeerSelector> selector, int fanout) {
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(selector, "selector");
-    if (fanout < 0) {
-      throw new IllegalArgumentException("fanout must be >= 0, was " + fanout);
-    }
+    atLeast("fanout", 0, fanout);
     // Anti-entropy keeps no per-node state besides its selector. When the supplier hands out one
     // shared (stateless) selector, every node shares one strategy too: a simulation of a million
     // nodes then holds one object instead of a million, and touches one cache line instead of one
@@ -84,9 +84,7 @@ public final class Strategies {
       Supplier<DisseminationStrategy> fast, Supplier<DisseminationStrategy> backup, int backupEvery) {
     Objects.requireNonNull(fast, "fast");
     Objects.requireNonNull(backup, "backup");
-    if (backupEvery < 1) {
-      throw new IllegalArgumentException("backupEvery must be >= 1, was " + backupEvery);
-    }
+    atLeast("backupEvery", 1, backupEvery);
     return () -> new CompositeStrategy(fast.get(), backup.get(), backupEvery);
   }
 }

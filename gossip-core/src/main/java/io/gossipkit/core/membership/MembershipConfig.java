@@ -1,7 +1,9 @@
 package io.gossipkit.core.membership;
 
+import static io.gossipkit.api.internal.Arguments.atLeast;
+import static io.gossipkit.api.internal.Arguments.positive;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Immutable settings of SWIM membership that {@link io.gossipkit.api.GossipConfig} does not
@@ -141,21 +143,6 @@ public final class MembershipConfig {
       joinRetryMax = c.joinRetryMax;
       maxMembers = c.maxMembers;
       maxPendingRelays = c.maxPendingRelays;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + d);
-      }
-      return d;
-    }
-
-    private static int atLeast(String name, int min, int value) {
-      if (value < min) {
-        throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
-      }
-      return value;
     }
 
     /** Longest over shortest suspicion timeout; at least 1. */

@@ -1,5 +1,7 @@
 package io.gossipkit.core.membership;
 
+import static io.gossipkit.api.internal.Arguments.atLeast;
+
 import io.gossipkit.api.Clock;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.Member;
@@ -865,10 +867,7 @@ public final class SwimMembership {
      */
     public Builder sizer(ToIntFunction<GossipMessage> v, int messageBudget) {
       sizer = Objects.requireNonNull(v, "sizer");
-      if (messageBudget < 64) {
-        throw new IllegalArgumentException("messageBudget must be >= 64, was " + messageBudget);
-      }
-      budget = messageBudget;
+      budget = atLeast("messageBudget", 64, messageBudget);
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.gossipkit.transport.tcp;
 
+import static io.gossipkit.api.internal.Arguments.atLeastOneMilli;
+
 import io.gossipkit.api.Transport;
 import io.gossipkit.crypto.handshake.HandshakeConfig;
 import io.gossipkit.crypto.handshake.SecureChannel;
@@ -538,7 +540,7 @@ public final class TcpTransport implements Transport {
 
     /** How long a dial may take; default 5 s. */
     public Builder connectTimeout(Duration v) {
-      connectTimeout = positive("connectTimeout", v);
+      connectTimeout = atLeastOneMilli("connectTimeout", v);
       return this;
     }
 
@@ -548,13 +550,13 @@ public final class TcpTransport implements Transport {
      * applies.
      */
     public Builder handshakeTimeout(Duration v) {
-      handshakeTimeout = positive("handshakeTimeout", v);
+      handshakeTimeout = atLeastOneMilli("handshakeTimeout", v);
       return this;
     }
 
     /** How long a connection may go without reading or writing anything; default 60 s. */
     public Builder idleTimeout(Duration v) {
-      idleTimeout = positive("idleTimeout", v);
+      idleTimeout = atLeastOneMilli("idleTimeout", v);
       return this;
     }
 
@@ -601,14 +603,6 @@ public final class TcpTransport implements Transport {
             + ") or lower TcpTransport.builder().maxFrameBytes");
       }
       return new TcpTransport(this);
-    }
-
-    private static Duration positive(String name, Duration v) {
-      Objects.requireNonNull(v, name);
-      if (v.isNegative() || v.isZero() || v.toMillis() < 1) {
-        throw new IllegalArgumentException(name + " must be at least 1 ms, was " + v);
-      }
-      return v;
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.gossipkit.crypto.handshake;
 
 import io.gossipkit.api.NodeId;
+import io.gossipkit.crypto.sign.Ed25519PublicKey;
+import io.gossipkit.crypto.sign.SigningKeyDirectory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -15,12 +17,28 @@ import java.util.Optional;
  *
  * <pre>{@code
  * KeyDirectory dir = KeyDirectory.of(Map.of(NodeId.of("a"), pubA, NodeId.of("b"), pubB));
+ * // or the same file that lists who may sign entries:
+ * KeyDirectory dir = KeyDirectory.from(SigningKeyDirectory.load(Path.of("nodes.keys")));
  * }</pre>
  */
 @FunctionalInterface
 public interface KeyDirectory {
   /** The 32-byte Ed25519 public key of {@code node}, or empty if the node is unknown. */
   Optional<byte[]> publicKey(NodeId node);
+
+  /**
+   * The handshake view of a {@link SigningKeyDirectory}: each node's Ed25519 key authenticates
+   * its handshakes as well as its signed entries, so one key file (and one place to rotate a
+   * key) serves both. Reads {@code keys} at each call, so a live directory's changes apply to the
+   * next handshake.
+   */
+  static KeyDirectory from(SigningKeyDirectory keys) {
+    Objects.requireNonNull(keys, "keys");
+    return node -> {
+      Ed25519PublicKey key = keys.publicKey(node);
+      return key == null ? Optional.empty() : Optional.of(key.encoded());
+    };
+  }
 
   /**
    * An immutable directory holding a copy of {@code keys}.

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gossipkit.api.NodeId;
+import io.gossipkit.crypto.sign.Ed25519PublicKey;
+import io.gossipkit.crypto.sign.SigningKeyDirectory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -112,6 +114,25 @@ class HandshakeTest {
     byte[] init2 = i2.start();
     assertTrue(i2.receive(RogueResponder.respond(init2, Fixtures.psk(1), B)).isPresent());
     assertEquals(HandshakeState.ESTABLISHED, i2.state());
+  }
+
+  @Test
+  void theSigningKeyFileServesAsTheHandshakeDirectory() throws Exception {
+    // The file format of SigningKeyDirectory, as a node's operator keeps it for entry signatures.
+    SigningKeyDirectory file = SigningKeyDirectory.parse(SigningKeyDirectory.format(Map.of(
+        A, Ed25519PublicKey.of(Fixtures.publicKey(A)),
+        B, Ed25519PublicKey.of(Fixtures.publicKey(B)))));
+    KeyDirectory fromFile = KeyDirectory.from(file);
+    HandshakeConfig ca = Fixtures.identity(A, clock,
+        b -> b.identity(Fixtures.identityKey(A), fromFile));
+    HandshakeConfig cb = Fixtures.identity(B, clock,
+        b -> b.identity(Fixtures.identityKey(B), fromFile));
+
+    Fixtures.Run run = Fixtures.handshake(ca, cb);
+
+    assertEquals(B, run.initiator().channel().peer());
+    assertEquals(A, run.responder().channel().peer());
+    assertTrue(fromFile.publicKey(C).isEmpty(), "a node the file does not list");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.gossipkit.core;
 
+import static io.gossipkit.api.internal.Arguments.atLeast;
+
 import io.gossipkit.api.Clock;
 import io.gossipkit.api.EntrySigner;
 import io.gossipkit.api.EntryVerifier;
@@ -73,6 +75,11 @@ public final class EngineEnvironment {
   /** The counters of every engine sharing this environment. */
   public Counters counters() {
     return counters;
+  }
+
+  /** The clock every engine sharing this environment reads. */
+  public Clock clock() {
+    return clock;
   }
 
   /** The shared configuration. */
@@ -185,10 +192,7 @@ public final class EngineEnvironment {
      * transport's payload size. See {@link io.gossipkit.api.GossipContext#messageBudget()}.
      */
     public Builder messageBudget(int v) {
-      if (v < 64) {
-        throw new IllegalArgumentException("messageBudget must be >= 64, was " + v);
-      }
-      messageBudget = v;
+      messageBudget = atLeast("messageBudget", 64, v);
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.gossipkit.api.DisseminationStrategy;
 import io.gossipkit.api.EntrySigner;
 import io.gossipkit.api.EntryVerifier;
 import io.gossipkit.api.Exchange;
+import io.gossipkit.api.FailureDetector;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
 import io.gossipkit.api.MergePolicy;
@@ -16,6 +17,7 @@ import io.gossipkit.api.SeedProvider;
 import io.gossipkit.api.Transport;
 import io.gossipkit.core.codec.KryoCodec;
 import io.gossipkit.core.internal.DefaultGossipNode;
+import io.gossipkit.core.internal.peers.FilteredPeersView;
 import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.core.membership.SwimMembership;
 import java.net.InetSocketAddress;
@@ -108,6 +110,7 @@ public final class GossipNodes {
     private final Map<NodeId, InetSocketAddress> largeAddresses = new LinkedHashMap<>();
     private SeedProvider seeds;
     private MembershipConfig membershipConfig;
+    private FailureDetector failureDetector;
 
     private Builder(GossipConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -218,6 +221,19 @@ public final class GossipNodes {
     }
 
     /**
+     * Judges the members of a static list by {@code v} (for example {@link
+     * PhiAccrualFailureDetector}): every message a member sends this node is a heartbeat, and a
+     * member {@code v} finds unavailable counts as not live, so the strategy stops sending to it
+     * until it is heard from again. Without one, every listed member is always live. Not with SWIM
+     * membership, which detects failures with its own probes. The detector belongs to this node:
+     * give every node its own.
+     */
+    public Builder failureDetector(FailureDetector v) {
+      failureDetector = Objects.requireNonNull(v, "failureDetector");
+      return this;
+    }
+
+    /**
      * Adds a member of the (static) cluster and where it receives packets. With SWIM membership
      * ({@link #seeds}, {@link #membership}) the member's address is contacted as one more seed.
      */
@@ -277,6 +293,11 @@ public final class GossipNodes {
               .signer(signer)
               .verifier(verifier);
       if (seeds != null || membershipConfig != null) {
+        if (failureDetector != null) {
+          throw new IllegalStateException("node " + id + " has SWIM membership, which detects"
+              + " failures with its own probes: a failureDetector applies to a static member"
+              + " list only; remove one of them");
+        }
         return buildWithSwim(c, s, env);
       }
       List<NodeId> ring = new ArrayList<>(members.keySet());
@@ -286,9 +307,12 @@ public final class GossipNodes {
       ring.sort(null);
       StaticMembership membership = new StaticMembership(ring.toArray(new NodeId[0]));
       int self = ring.indexOf(id);
+      FailureDetector fd = failureDetector;
       return new DefaultGossipNode(
           id, config, transport, largeTransport, protector, c, members, largeAddresses, env, null,
-          e -> new GossipEngine(id, e, s.get(), membership.viewOf(self)));
+          fd,
+          e -> new GossipEngine(id, e, s.get(), fd == null ? membership.viewOf(self)
+              : FilteredPeersView.judgedBy(membership.viewOf(self), fd, e.clock)));
     }
 
     private GossipNode buildWithSwim(
@@ -331,6 +355,7 @@ public final class GossipNodes {
                       .transport(out)
                       .sizer(c::encodedSize, budget)
                       .build(),
+          null,
           e -> new GossipEngine(id, e, s.get(), swim[0].peers()));
     }
   }

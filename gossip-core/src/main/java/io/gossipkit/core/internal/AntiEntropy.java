@@ -16,7 +16,7 @@ import io.gossipkit.api.message.RangeVersions;
 import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
-import io.gossipkit.core.internal.peers.ExcludedPeersView;
+import io.gossipkit.core.internal.peers.FilteredPeersView;
 import io.gossipkit.core.internal.sync.CrossedExchanges;
 import io.gossipkit.core.internal.sync.RangeSync;
 import io.gossipkit.core.internal.sync.SyncState;
@@ -108,7 +108,7 @@ public final class AntiEntropy implements DisseminationStrategy {
     if (streaming.isEmpty()) {
       return view;
     }
-    return new ExcludedPeersView(view, streaming.keySet());
+    return FilteredPeersView.excluding(view, streaming.keySet());
   }
 
   /** Notes that {@code message} from {@code from} keeps a range stream running. */

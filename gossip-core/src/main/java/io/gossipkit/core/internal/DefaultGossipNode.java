@@ -5,6 +5,7 @@ import io.gossipkit.api.ChangeListener;
 import io.gossipkit.api.Codec;
 import io.gossipkit.api.CodecException;
 import io.gossipkit.api.Entry;
+import io.gossipkit.api.FailureDetector;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
 import io.gossipkit.api.Member;
@@ -109,6 +110,8 @@ public final class DefaultGossipNode implements GossipNode {
   private final GossipEngine engine;
   /** Null with a static member list. */
   private final SwimMembership membership;
+  /** Fed a heartbeat per message a peer sends; null for none. */
+  private final FailureDetector detector;
   private final EngineEnvironment env;
   private final byte[] associatedData;
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -127,6 +130,8 @@ public final class DefaultGossipNode implements GossipNode {
    *     receives at its datagram address
    * @param membershipFactory makes the node's SWIM membership, or null for the static {@code
    *     addresses}; it is made before the engine, so the engine factory may use its peer view
+   * @param detector told of every message a peer sends (a heartbeat), on the node's executor;
+   *     null for none
    * @param engineFactory makes the engine from the environment built here
    */
   public DefaultGossipNode(
@@ -140,6 +145,7 @@ public final class DefaultGossipNode implements GossipNode {
       Map<NodeId, InetSocketAddress> largeAddresses,
       EngineEnvironment.Builder envBuilder,
       MembershipFactory membershipFactory,
+      FailureDetector detector,
       Function<EngineEnvironment, GossipEngine> engineFactory) {
     this.id = id;
     this.config = config;
@@ -208,6 +214,7 @@ public final class DefaultGossipNode implements GossipNode {
             })
             .build();
     this.membership = membershipFactory == null ? null : membershipFactory.create(env, this::sendTo);
+    this.detector = detector;
     this.engine = engineFactory.apply(env);
     engine.listener(
         (previous, current) -> {
@@ -689,6 +696,10 @@ public final class DefaultGossipNode implements GossipNode {
   }
 
   private void deliver(NodeId sender, InetSocketAddress from, GossipMessage message) {
+    if (detector != null) {
+      // The packet opened under the cluster's key, so the sender is a member that is alive.
+      detector.heartbeat(sender, env.clock().millis());
+    }
     if (!(message instanceof MembershipMessage)) {
       engine.receive(sender, message);
     } else if (membership != null && !engine.isStopped()) {

@@ -35,20 +35,7 @@ class GossipNodeOverInMemoryNetworkTest {
   }
 
   private void cluster(int n) {
-    for (int i = 0; i < n; i++) {
-      GossipNodes.Builder b =
-          GossipNodes.builder(testConfig())
-              .id("node-" + i)
-              .transport(net.transport("node-" + i))
-              .protector(PacketProtector.plaintext());
-      for (int j = 0; j < n; j++) {
-        if (j != i) {
-          b.member("node-" + j, net.address("node-" + j));
-        }
-      }
-      nodes.add(b.build());
-    }
-    nodes.forEach(GossipNode::start);
+    nodes.addAll(InMemoryNodes.start(net, testConfig(), n, b -> { }));
   }
 
   @AfterEach

@@ -1,0 +1,39 @@
+package io.gossipkit.testkit.net;
+
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.GossipNode;
+import io.gossipkit.api.PacketProtector;
+import io.gossipkit.core.GossipNodes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Builds real nodes with a static member list over one in-memory network, for tests. */
+final class InMemoryNodes {
+  private InMemoryNodes() {}
+
+  /**
+   * Builds and starts {@code n} nodes named {@code node-0} to {@code node-(n-1)}, each listing
+   * all others, plaintext (the network is the test's own), each builder passed to {@code extra}
+   * before it builds.
+   */
+  static List<GossipNode> start(InMemoryNetwork net, GossipConfig config, int n,
+      Consumer<GossipNodes.Builder> extra) {
+    List<GossipNode> nodes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      GossipNodes.Builder b = GossipNodes.builder(config)
+          .id("node-" + i)
+          .transport(net.transport("node-" + i))
+          .protector(PacketProtector.plaintext());
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          b.member("node-" + j, net.address("node-" + j));
+        }
+      }
+      extra.accept(b);
+      nodes.add(b.build());
+    }
+    nodes.forEach(GossipNode::start);
+    return nodes;
+  }
+}

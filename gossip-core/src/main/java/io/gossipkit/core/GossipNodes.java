@@ -340,6 +340,10 @@ public final class GossipNodes {
             + " bytes leave " + budget + " bytes for a membership message after the envelope and"
             + " the protector's overhead; raise maxPacketBytes");
       }
+      // Member lists may take a whole packet of the large-message transport, if there is one.
+      int listBudget = largeTransport == null ? budget
+          : Math.min(c.maxMessageBytes(), largeTransport.maxPayloadBytes())
+              - protector.overheadBytes() - 2 - id.value().getBytes(StandardCharsets.UTF_8).length;
       MembershipConfig m = membershipConfig != null ? membershipConfig : MembershipConfig.lan();
       Transport t = transport;
       SwimMembership[] swim = new SwimMembership[1];
@@ -354,6 +358,7 @@ public final class GossipNodes {
                       .runtime(e.clock, e.scheduler, e.random, e.counters)
                       .transport(out)
                       .sizer(c::encodedSize, budget)
+                      .listBudget(Math.max(budget, listBudget))
                       .build(),
           null,
           e -> new GossipEngine(id, e, s.get(), swim[0].peers()));

@@ -110,6 +110,8 @@ public final class SwimMembership {
   private final MembershipTransport out;
   private final ToIntFunction<GossipMessage> sizer;
   private final int budget;
+  /** Largest member-list message: the stream transport's when there is one, else {@link #budget}. */
+  private final int listBudget;
   private final long probeInterval;
   private final long probeTimeout;
   private final long gossipInterval;
@@ -150,6 +152,7 @@ public final class SwimMembership {
     out = b.out;
     sizer = b.sizer;
     budget = b.budget;
+    listBudget = Math.max(b.budget, b.listBudget);
     probeInterval = config.probeInterval().toMillis();
     probeTimeout = config.probeTimeout().toMillis();
     gossipInterval = config.gossipInterval().toMillis();
@@ -532,7 +535,10 @@ public final class SwimMembership {
     }
   }
 
-  /** Sends every member this node knows, in as many messages as the budget needs. */
+  /**
+   * Sends every member this node knows, in as many messages as the list budget needs: one or a
+   * few over a stream transport, many datagrams without one.
+   */
   private void sendState(InetSocketAddress to, boolean wantReply) {
     List<MemberUpdate> all = new ArrayList<>(table.size() + 1);
     all.add(selfUpdate());
@@ -548,7 +554,7 @@ public final class SwimMembership {
     int emptyGossip = sizer.applyAsInt(new MemberGossip(List.of()));
     for (MemberUpdate u : all) {
       int bytes = sizer.applyAsInt(new MemberGossip(List.of(u))) - emptyGossip;
-      if (!chunk.isEmpty() && (used + bytes > budget || chunk.size() >= max)) {
+      if (!chunk.isEmpty() && (used + bytes > listBudget || chunk.size() >= max)) {
         // Only the first part asks for a reply: one answer per exchange, not one per part.
         send(to, new MemberSync(wantReply && first, chunk));
         first = false;
@@ -823,6 +829,7 @@ public final class SwimMembership {
     private MembershipTransport out;
     private ToIntFunction<GossipMessage> sizer;
     private int budget;
+    private int listBudget;
 
     private Builder() {}
 
@@ -868,6 +875,17 @@ public final class SwimMembership {
     public Builder sizer(ToIntFunction<GossipMessage> v, int messageBudget) {
       sizer = Objects.requireNonNull(v, "sizer");
       budget = atLeast("messageBudget", 64, messageBudget);
+      return this;
+    }
+
+    /**
+     * The largest member list message, in bytes, when the node's transport for large messages
+     * (TCP) carries them: a push-pull of a large cluster then goes as one or a few messages
+     * instead of a datagram per few dozen members. Unset (or smaller than the datagram budget),
+     * lists use the datagram budget of {@link #sizer}.
+     */
+    public Builder listBudget(int bytes) {
+      listBudget = atLeast("listBudget", 64, bytes);
       return this;
     }
 

@@ -10,6 +10,7 @@ import io.gossipkit.api.RandomSource;
 import io.gossipkit.api.Scheduler;
 import io.gossipkit.api.SeedProvider;
 import io.gossipkit.api.message.GossipMessage;
+import io.gossipkit.api.message.MemberSync;
 import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.core.Counters;
 import io.gossipkit.core.codec.KryoCodec;
@@ -56,6 +57,9 @@ final class SwimHarness {
   private BiPredicate<Packet, RandomSource> lost = (p, r) -> false;
   private long delivered;
   private long dropped;
+  /** Largest member list message, as over a stream transport; 0 for the datagram budget. */
+  private int listBudget;
+  private long memberSyncsSent;
 
   /** One simulated node. */
   final class Node {
@@ -93,6 +97,7 @@ final class SwimHarness {
               .runtime(() -> now, scheduler, RandomSource.seeded(seed * 31 + index), counters)
               .transport((to, m) -> send(this, to, m))
               .sizer(codec::encodedSize, BUDGET)
+              .listBudget(Math.max(BUDGET, listBudget))
               .build();
       swim.listener(
           (before, after) -> {
@@ -163,6 +168,19 @@ final class SwimHarness {
 
   long now() {
     return now;
+  }
+
+  /**
+   * Lets nodes added from now on send member lists of up to {@code bytes}, as they do when a
+   * stream transport carries them; every other message keeps the datagram budget.
+   */
+  void listBudget(int bytes) {
+    listBudget = bytes;
+  }
+
+  /** Member list messages ({@code MemberSync}) sent so far, by every node. */
+  long memberSyncsSent() {
+    return memberSyncsSent;
   }
 
   /** Messages delivered so far. */
@@ -245,9 +263,14 @@ final class SwimHarness {
     } catch (CodecException e) {
       throw new AssertionError("node " + from + " sent what the codec refuses: " + message, e);
     }
-    if (bytes.length > BUDGET) {
+    boolean list = message instanceof MemberSync;
+    int limit = list ? Math.max(BUDGET, listBudget) : BUDGET;
+    if (bytes.length > limit) {
       throw new AssertionError("node " + from + " sent " + bytes.length + " bytes, budget "
-          + BUDGET + ": " + message.getClass().getSimpleName());
+          + limit + ": " + message.getClass().getSimpleName());
+    }
+    if (list) {
+      memberSyncsSent++;
     }
     if (target == null) {
       return;

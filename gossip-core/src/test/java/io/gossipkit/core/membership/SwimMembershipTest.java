@@ -87,6 +87,40 @@ class SwimMembershipTest {
     }
   }
 
+  /**
+   * Member list messages per push-pull in a joined cluster of 150, over the next ten push-pull
+   * intervals, with lists of at most {@code listBudget} bytes (0: the datagram budget).
+   */
+  private static double listMessagesPerPushPull(int listBudget) {
+    SwimHarness h = new SwimHarness(LAN, MembershipConfig.lan(), 3);
+    h.listBudget(listBudget);
+    h.addNodes(150);
+    h.startAll(1_000);
+    assertTrue(h.runUntil(() -> allSeeAlive(h, 150), 100, 60_000) >= 0, "not joined in 60 s");
+    long lists = h.memberSyncsSent();
+    long pushPulls = pushPulls(h);
+    h.runFor(10 * MembershipConfig.lan().pushPullInterval().toMillis());
+    assertTrue(allSeeAlive(h, 150), "the cluster fell apart");
+    return (double) (h.memberSyncsSent() - lists) / (pushPulls(h) - pushPulls);
+  }
+
+  private static long pushPulls(SwimHarness h) {
+    long n = 0;
+    for (Node node : h.nodes()) {
+      n += node.counters.get("membership.push_pulls");
+    }
+    return n;
+  }
+
+  @Test
+  void overAStreamTransportAPushPullOf150MembersIsOneListEachWay() {
+    double datagrams = listMessagesPerPushPull(0);
+    double stream = listMessagesPerPushPull(64 << 10);
+
+    assertEquals(2.0, stream, 0.01, "one list and one reply per push-pull");
+    assertTrue(datagrams >= 4, datagrams + " list messages per push-pull over datagrams");
+  }
+
   @Test
   void viewListsPeersInRingOrderStartingAtTheSuccessor() {
     SwimHarness h = joined(2, 5);

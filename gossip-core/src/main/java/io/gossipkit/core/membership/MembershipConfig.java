@@ -1,6 +1,7 @@
 package io.gossipkit.core.membership;
 
 import static io.gossipkit.api.internal.Arguments.atLeast;
+import static io.gossipkit.api.internal.Arguments.nonNegative;
 import static io.gossipkit.api.internal.Arguments.positive;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class MembershipConfig {
   private final Duration joinRetryMax;
   private final int maxMembers;
   private final int maxPendingRelays;
+  private final Duration gossipToTheDead;
 
   private MembershipConfig(Builder b) {
     suspicionMaxTimeoutMultiplier = b.suspicionMaxTimeoutMultiplier;
@@ -34,6 +36,7 @@ public final class MembershipConfig {
     joinRetryMax = b.joinRetryMax;
     maxMembers = b.maxMembers;
     maxPendingRelays = b.maxPendingRelays;
+    gossipToTheDead = b.gossipToTheDead;
   }
 
   /** A builder with the LAN defaults. */
@@ -54,6 +57,7 @@ public final class MembershipConfig {
         // Partitions last longer: remember the dead longer so they are not taken back.
         .deadRetention(Duration.ofSeconds(60))
         .joinRetryMax(Duration.ofSeconds(60))
+        .gossipToTheDead(Duration.ofSeconds(60))
         .build();
   }
 
@@ -63,6 +67,7 @@ public final class MembershipConfig {
         // State travels fast: exchange it and forget the dead sooner.
         .pushPullInterval(Duration.ofSeconds(15))
         .deadRetention(Duration.ofSeconds(15))
+        .gossipToTheDead(Duration.ofSeconds(15))
         .build();
   }
 
@@ -115,12 +120,23 @@ public final class MembershipConfig {
     return maxPendingRelays;
   }
 
+  /**
+   * How long after a member was declared DEAD this node still gossips to it (memberlist's
+   * GossipToTheDeadTime): a member declared dead by mistake (a pause, a short partition) hears of
+   * it while the news still spreads, and refutes at once instead of at the next push-pull. Zero:
+   * never.
+   */
+  public Duration gossipToTheDead() {
+    return gossipToTheDead;
+  }
+
   @Override
   public String toString() {
     return "MembershipConfig{suspicionMaxTimeoutMultiplier=" + suspicionMaxTimeoutMultiplier
         + ", deadRetention=" + deadRetention + ", pushPullInterval=" + pushPullInterval
         + ", joinRetryInitial=" + joinRetryInitial + ", joinRetryMax=" + joinRetryMax
-        + ", maxMembers=" + maxMembers + ", maxPendingRelays=" + maxPendingRelays + "}";
+        + ", maxMembers=" + maxMembers + ", maxPendingRelays=" + maxPendingRelays
+        + ", gossipToTheDead=" + gossipToTheDead + "}";
   }
 
   /** Builds a {@link MembershipConfig}; starts from the LAN preset. Setters check their argument. */
@@ -132,6 +148,7 @@ public final class MembershipConfig {
     private Duration joinRetryMax = Duration.ofSeconds(30);
     private int maxMembers = 4096;
     private int maxPendingRelays = 256;
+    private Duration gossipToTheDead = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -143,6 +160,7 @@ public final class MembershipConfig {
       joinRetryMax = c.joinRetryMax;
       maxMembers = c.maxMembers;
       maxPendingRelays = c.maxPendingRelays;
+      gossipToTheDead = c.gossipToTheDead;
     }
 
     /** Longest over shortest suspicion timeout; at least 1. */
@@ -184,6 +202,12 @@ public final class MembershipConfig {
     /** Most indirect probes run at once for others; at least 0. */
     public Builder maxPendingRelays(int v) {
       maxPendingRelays = atLeast("maxPendingRelays", 0, v);
+      return this;
+    }
+
+    /** How long the newly dead still get gossip; zero (never) or positive. */
+    public Builder gossipToTheDead(Duration v) {
+      gossipToTheDead = nonNegative("gossipToTheDead", v);
       return this;
     }
 

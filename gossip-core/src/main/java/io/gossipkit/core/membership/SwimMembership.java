@@ -469,13 +469,32 @@ public final class SwimMembership {
       return;
     }
     int base = sizer.applyAsInt(new MemberGossip(List.of()));
-    for (NodeId to : randomLive(config.fanout(), null)) {
+    for (NodeId to : gossipTargets(config.fanout())) {
       List<MemberUpdate> updates = broadcasts.drain(budget - base - SLACK_BYTES);
       if (updates.isEmpty()) {
         break;
       }
       send(table.get(to).address, new MemberGossip(updates));
     }
+  }
+
+  /**
+   * Up to {@code count} distinct random members to gossip to: live ones and, as memberlist does,
+   * those declared DEAD within {@code gossipToTheDead}, so a member killed by mistake hears of
+   * its death while the news still spreads and refutes it.
+   */
+  private List<NodeId> gossipTargets(int count) {
+    long window = mconfig.gossipToTheDead().toMillis();
+    List<NodeId> dead = new ArrayList<>();
+    if (window > 0) {
+      long since = clock.millis() - window;
+      for (Record r : table.records()) {
+        if (r.state == MemberState.DEAD && r.changedAt > since) {
+          dead.add(r.id);
+        }
+      }
+    }
+    return sample(count, null, false, dead);
   }
 
   private List<MemberUpdate> piggyback(GossipMessage empty) {
@@ -772,23 +791,35 @@ public final class SwimMembership {
   }
 
   private List<NodeId> sample(int count, NodeId exclude, boolean aliveOnly) {
+    return sample(count, exclude, aliveOnly, List.of());
+  }
+
+  /** As above, drawing from the view and {@code recentlyDead} (not in the view) alike. */
+  private List<NodeId> sample(
+      int count, NodeId exclude, boolean aliveOnly, List<NodeId> recentlyDead) {
     PeerView view = table.view();
     int n = view.size();
-    List<NodeId> chosen = new ArrayList<>(Math.min(count, n));
-    if (count <= 0 || n == 0) {
+    int all = n + recentlyDead.size();
+    List<NodeId> chosen = new ArrayList<>(Math.min(count, all));
+    if (count <= 0 || all == 0) {
       return chosen;
     }
     // A partial Fisher-Yates over the indexes: at most n steps, no retries.
-    int[] idx = new int[n];
-    for (int i = 0; i < n; i++) {
+    int[] idx = new int[all];
+    for (int i = 0; i < all; i++) {
       idx[i] = i;
     }
-    for (int i = 0; i < n && chosen.size() < count; i++) {
-      int j = i + random.nextInt(n - i);
+    for (int i = 0; i < all && chosen.size() < count; i++) {
+      int j = i + random.nextInt(all - i);
       int t = idx[i];
       idx[i] = idx[j];
       idx[j] = t;
       int pick = idx[i];
+      if (pick >= n) {
+        chosen.add(recentlyDead.get(pick - n));
+        counters.add("membership.gossip_to_dead", 1);
+        continue;
+      }
       NodeId id = view.get(pick);
       if ((!aliveOnly || view.isLive(pick)) && !id.equals(exclude)) {
         chosen.add(id);

@@ -13,6 +13,7 @@ import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PeerView;
 import io.gossipkit.api.message.Ack;
 import io.gossipkit.core.membership.SwimHarness.Node;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,50 @@ class SwimMembershipTest {
 
     assertEquals(2.0, stream, 0.01, "one list and one reply per push-pull");
     assertTrue(datagrams >= 4, datagrams + " list messages per push-pull over datagrams");
+  }
+
+  /**
+   * Milliseconds of virtual time, after a partition of node 7 healed at the moment every other
+   * node had declared it DEAD, until every node sees it ALIVE again; -1 if not within 120 s.
+   */
+  private static long recoveryAfterAFalseDeath(MembershipConfig m, long seed) {
+    SwimHarness h = new SwimHarness(LAN, m, seed);
+    h.addNodes(N);
+    h.startAll(1_000);
+    assertTrue(h.runUntil(() -> allSeeAlive(h, N), 100, 30_000) >= 0, "not joined");
+    Node isolated = h.node(7);
+    h.loss((p, r) -> p.from() == 7 || p.to() == 7);
+    assertTrue(h.runUntil(() -> allOthersSeeGone(h, isolated, MemberState.DEAD), 50, 120_000) >= 0,
+        "node 7 was not declared dead while cut off");
+    h.loss((p, r) -> false);
+    return h.runUntil(() -> allOthersSeeAliveOrSuspect(h, isolated), 50, 120_000);
+  }
+
+  private static boolean allOthersSeeAliveOrSuspect(SwimHarness h, Node member) {
+    for (Node node : h.nodes()) {
+      if (node != member) {
+        Member m = node.member(member.id);
+        if (m == null || m.state() != MemberState.ALIVE) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void aMemberDeclaredDeadByMistakeHearsOfItFromGossipAndRefutesWithinSeconds() {
+    MembershipConfig never = MembershipConfig.lan().toBuilder()
+        .gossipToTheDead(Duration.ZERO).build();
+    for (long seed = 1; seed <= 3; seed++) {
+      long with = recoveryAfterAFalseDeath(MembershipConfig.lan(), seed);
+      long without = recoveryAfterAFalseDeath(never, seed);
+
+      assertTrue(with >= 0 && with <= 3_000,
+          "seed " + seed + ": ALIVE again everywhere after " + with + " ms with gossip to the dead");
+      assertTrue(without < 0 || without > with,
+          "seed " + seed + ": " + without + " ms without gossip to the dead, " + with + " with");
+    }
   }
 
   @Test

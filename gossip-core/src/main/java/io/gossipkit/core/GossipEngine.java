@@ -216,7 +216,9 @@ public final class GossipEngine implements GossipContext, Runnable {
       store.syncState().acceptedLate(entry.key(), env.clock.millis());
       env.counters.add("tombstones.late_accepted", 1);
     }
-    notifyChange(previous, store.get(entry.key()), false);
+    // What the store now holds, without looking the key up again: the incoming entry for a new
+    // key (every entry of a full sync), else the merge, which is deterministic (contract R3.4).
+    notifyChange(previous, previous == null ? entry : env.mergePolicy.merge(previous, entry), false);
     return true;
   }
 

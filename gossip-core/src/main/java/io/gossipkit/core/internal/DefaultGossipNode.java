@@ -609,15 +609,14 @@ public final class DefaultGossipNode implements GossipNode {
     if (encoded == null) {
       return;
     }
-    if (encoded.length > assembler.maxMessageBytes()
-        && largeTransport != null && encoded.length <= largeMessageBytes) {
-      // A member list larger than a datagram (a push-pull in a large cluster), sized for the
-      // large-message transport: whole, at the member's address there, which with SWIM is the
-      // same as its datagram address (TCP and UDP share the port, as with memberlist).
-      transmit(largeTransport, null, address, WireEnvelope.wrap(id, encoded), 1);
-      return;
-    }
     if (encoded.length > assembler.maxMessageBytes()) {
+      if (largeTransport != null && encoded.length <= largeMessageBytes) {
+        // A member list larger than a datagram (a push-pull in a large cluster), sized for the
+        // large-message transport: whole, at the member's address there, which with SWIM is the
+        // same as its datagram address (TCP and UDP share the port, as with memberlist).
+        transmit(largeTransport, null, address, WireEnvelope.wrap(id, encoded), 1);
+        return;
+      }
       drop("dropped.oversized_out", message.getClass().getSimpleName() + " of " + encoded.length
           + " bytes does not fit a datagram (at most " + assembler.maxMessageBytes() + ")");
       return;

@@ -135,7 +135,10 @@ public final class GossipNodes {
      * refuses a value whose message cannot fit a datagram, and the node splits or drops (counting
      * {@code dropped.oversized_out}) large messages of its own. Peers receive on it at the
      * address given to {@link #member(String, InetSocketAddress, InetSocketAddress)}, by default
-     * their address on {@link #transport} (TCP and UDP may share a port number).
+     * their address on {@link #transport} (TCP and UDP may share a port number). With SWIM
+     * membership, member lists longer than a datagram go over it too, always to the member's
+     * datagram address: every node's large-message transport must listen on the same port number
+     * as its datagram one, as memberlist's TCP and UDP do.
      */
     public Builder largeMessageTransport(Transport v) {
       largeTransport = Objects.requireNonNull(v, "largeMessageTransport");

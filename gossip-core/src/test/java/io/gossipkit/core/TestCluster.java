@@ -204,6 +204,16 @@ public final class TestCluster {
     return delivered;
   }
 
+  /** Loses the first {@code max} messages in flight, undelivered; returns how many. */
+  public int lose(int max) {
+    int lost = 0;
+    while (lost < max && !outbox.isEmpty()) {
+      outbox.pollFirst();
+      lost++;
+    }
+    return lost;
+  }
+
   /** Delivers every message in flight and every message that causes; returns how many. */
   public int deliverAll() {
     return deliverAll(s -> false);

@@ -33,6 +33,9 @@ final class ValueSerializers {
   /** {@code NodeId}: varint length (1..255) and UTF-8 bytes. */
   static final class NodeIdSerializer extends Serializer<NodeId> {
     private final WireReader reader;
+    /** The id written last and its encoding (length and UTF-8), written again as bytes. */
+    private NodeId lastId;
+    private byte[] lastEncoded;
 
     NodeIdSerializer(WireReader reader) {
       super(false, true);
@@ -41,8 +44,16 @@ final class ValueSerializers {
 
     @Override
     public void write(Kryo kryo, Output out, NodeId id) {
-      WireWriter.writeUtf8(
-          out, id.value(), "node id", NodeId.MAX_UTF8_BYTES, "NodeId.MAX_UTF8_BYTES");
+      if (id != lastId) {
+        // A full-state chunk names one origin for thousands of entries: encode it once. One
+        // serializer belongs to one pooled Kryo, so one thread at a time.
+        Output one = new Output(NodeId.MAX_UTF8_BYTES + 5);
+        WireWriter.writeUtf8(
+            one, id.value(), "node id", NodeId.MAX_UTF8_BYTES, "NodeId.MAX_UTF8_BYTES");
+        lastEncoded = one.toBytes();
+        lastId = id;
+      }
+      out.writeBytes(lastEncoded);
     }
 
     @Override

@@ -187,27 +187,39 @@ public final class SecureChannel {
    */
   public byte[] open(byte[] frame) throws AuthenticationException {
     Objects.requireNonNull(frame, "frame");
-    if (frame.length < OVERHEAD_BYTES) {
+    return open(frame, frame.length);
+  }
+
+  /**
+   * Opens the next frame from the peer: the first {@code length} bytes of {@code frame}, which
+   * may be a reused buffer (it is only read, and nothing refers to it afterwards).
+   *
+   * @throws AuthenticationException as {@link #open(byte[])}
+   */
+  public byte[] open(byte[] frame, int length) throws AuthenticationException {
+    Objects.requireNonNull(frame, "frame");
+    Objects.checkFromIndexSize(0, length, frame.length);
+    if (length < OVERHEAD_BYTES) {
       throw reject(
           ChannelFailure.MALFORMED,
-          "frame is " + frame.length + " bytes, shorter than the " + OVERHEAD_BYTES
+          "frame is " + length + " bytes, shorter than the " + OVERHEAD_BYTES
               + "-byte overhead");
     }
-    if (frame.length > sealedLength(maxFrameBytes)) {
+    if (length > sealedLength(maxFrameBytes)) {
       throw reject(
           ChannelFailure.OVERSIZED,
-          "frame is " + frame.length + " bytes, more than the " + sealedLength(maxFrameBytes)
+          "frame is " + length + " bytes, more than the " + sealedLength(maxFrameBytes)
               + " a " + maxFrameBytes + "-byte limit seals to");
     }
     int full = RECORD_BYTES + OVERHEAD_BYTES;
-    int records = (frame.length + full - 1) / full;
-    int last = frame.length - (records - 1) * full;
+    int records = (length + full - 1) / full;
+    int last = length - (records - 1) * full;
     if (last < OVERHEAD_BYTES || (records > 1 && last == OVERHEAD_BYTES)) {
       // seal never makes an empty last record after full ones, nor a record shorter than its
       // overhead: the length prefix was changed or the sender is broken.
       throw reject(
           ChannelFailure.MALFORMED,
-          "frame of " + frame.length + " bytes does not split into " + RECORD_BYTES
+          "frame of " + length + " bytes does not split into " + RECORD_BYTES
               + "-byte records");
     }
     synchronized (receive) {
@@ -219,7 +231,7 @@ public final class SecureChannel {
       long bytes0 = receive.bytesInEpoch;
       byte[] key0 = receive.key;
       List<byte[]> retired = new ArrayList<>(0);
-      byte[] plain = new byte[frame.length - records * OVERHEAD_BYTES];
+      byte[] plain = new byte[length - records * OVERHEAD_BYTES];
       byte[] ad = new byte[HEADER_BYTES];
       int at = 0;
       int out = 0;

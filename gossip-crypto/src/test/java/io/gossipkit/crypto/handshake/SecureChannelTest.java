@@ -56,6 +56,27 @@ class SecureChannelTest {
   }
 
   @Test
+  void framesOpenFromTheFrontOfAReusedLargerBuffer() throws Exception {
+    // As the TCP transport opens them: each sealed frame copied to the front of one scratch
+    // array that still holds the tail of a longer frame before it.
+    SecureChannel[] ch = connect(RekeyPolicy.defaults(), 64 << 10);
+    byte[] scratch = new byte[128 << 10];
+    Arrays.fill(scratch, (byte) 0x5a);
+    for (int n : new int[] {40_000, 3, 20_000, 0, 33_000}) {
+      byte[] plain = new byte[n];
+      Arrays.fill(plain, (byte) n);
+      byte[] frame = ch[0].seal(plain);
+      System.arraycopy(frame, 0, scratch, 0, frame.length);
+
+      assertArrayEquals(plain, ch[1].open(scratch, frame.length), "frame of " + n);
+    }
+    byte[] tampered = ch[0].seal(bytes("x"));
+    System.arraycopy(tampered, 0, scratch, 0, tampered.length);
+    scratch[tampered.length - 1] ^= 1;
+    assertThrows(AuthenticationException.class, () -> ch[1].open(scratch, tampered.length));
+  }
+
+  @Test
   void sealedFrameHidesThePlaintext() throws Exception {
     SecureChannel[] ch = connect(RekeyPolicy.defaults(), 1024);
     byte[] plain = bytes("a secret that should not appear in clear");

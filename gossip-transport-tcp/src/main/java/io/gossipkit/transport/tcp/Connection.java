@@ -18,6 +18,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.nio.channels.ClosedChannelException;
@@ -73,6 +74,18 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   /** Bytes a queued frame is charged beyond its payload (array header, deque slot). */
   private static final int QUEUED_FRAME_OVERHEAD = 32;
+  /**
+   * Sealed frames up to this size are copied to a per-thread scratch array to be opened (the
+   * sync's chunks are 256 KiB); larger ones, rare, get an array of their own. One array per I/O
+   * thread, whatever the number of connections.
+   */
+  private static final int SCRATCH_BYTES = 1 << 20;
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[SCRATCH_BYTES];
+    }
+  };
   /** The largest sealed hello. */
   private static final int MAX_HELLO_FRAME = Hello.MAX_BYTES + SecureChannel.OVERHEAD_BYTES;
 
@@ -277,6 +290,25 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (phase == Phase.READY) {
+      // The hot path: a sealed frame is copied to this thread's scratch array, opened from
+      // there into a new plaintext array, and the scratch reused for the next frame, instead of
+      // a fresh array per frame that is garbage as soon as it is opened.
+      ByteBuf buf = (ByteBuf) msg;
+      byte[] sealed;
+      int n;
+      try {
+        n = buf.readableBytes();
+        sealed = n <= SCRATCH_BYTES ? SCRATCH.get() : new byte[n];
+        buf.getBytes(buf.readerIndex(), sealed, 0, n);
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+      if (closeReason.get() == null) {
+        onFrame(sealed, n);
+      }
+      return;
+    }
     byte[] bytes;
     try {
       bytes = ByteBufUtil.getBytes((ByteBuf) msg);
@@ -294,7 +326,7 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
         onHello(bytes);
         break;
       case READY:
-        onFrame(bytes);
+        onFrame(bytes, bytes.length);
         break;
       default:
         break;
@@ -363,7 +395,7 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
   }
 
   private void onHello(byte[] frame) {
-    byte[] plain = openOrClose(frame, "hello");
+    byte[] plain = openOrClose(frame, frame.length, "hello");
     if (plain == null) {
       return;
     }
@@ -384,8 +416,8 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     becomeReady();
   }
 
-  private void onFrame(byte[] frame) {
-    byte[] plain = openOrClose(frame, "frame");
+  private void onFrame(byte[] frame, int length) {
+    byte[] plain = openOrClose(frame, length, "frame");
     if (plain == null) {
       return;
     }
@@ -399,9 +431,9 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
    * intact, so a frame that does not open was injected or the peer is broken; either way the rest
    * of the stream cannot be trusted.
    */
-  private byte[] openOrClose(byte[] frame, String what) {
+  private byte[] openOrClose(byte[] frame, int length, String what) {
     try {
-      return secure.open(frame);
+      return secure.open(frame, length);
     } catch (AuthenticationException e) {
       close(CloseReason.AUTH, what + " refused: " + e.getMessage());
       return null;

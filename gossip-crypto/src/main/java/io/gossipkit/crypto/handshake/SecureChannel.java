@@ -140,12 +140,36 @@ public final class SecureChannel {
       throw new IllegalArgumentException(
           "frame is " + plaintext.length + " bytes, limit " + maxFrameBytes);
     }
+    byte[] out = new byte[(int) sealedLength(plaintext.length)];
+    seal(plaintext, out);
+    return out;
+  }
+
+  /**
+   * Seals {@code plaintext} as the next frame into the front of {@code out}, which may be a reused
+   * buffer, and returns the frame's length ({@link #sealedLength}).
+   *
+   * @throws IllegalArgumentException if {@code plaintext} is longer than {@link #maxFrameBytes()}
+   *     or {@code out} is shorter than the frame
+   * @throws IllegalStateException if 2^63-1 frames were sent (start a new handshake)
+   */
+  public int seal(byte[] plaintext, byte[] out) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    Objects.requireNonNull(out, "out");
+    if (plaintext.length > maxFrameBytes) {
+      throw new IllegalArgumentException(
+          "frame is " + plaintext.length + " bytes, limit " + maxFrameBytes);
+    }
+    int length = (int) sealedLength(plaintext.length);
+    if (out.length < length) {
+      throw new IllegalArgumentException(
+          "out holds " + out.length + " bytes, the frame needs " + length);
+    }
     int records = records(plaintext.length);
     synchronized (send) {
       if (send.next > Long.MAX_VALUE - 1 - records) {
         throw new IllegalStateException("send counter exhausted; start a new handshake");
       }
-      byte[] out = new byte[plaintext.length + records * OVERHEAD_BYTES];
       byte[] ad = new byte[HEADER_BYTES];
       int in = 0;
       int at = 0;
@@ -159,7 +183,7 @@ public final class SecureChannel {
         in += n;
         at += n + OVERHEAD_BYTES;
       }
-      return out;
+      return length;
     }
   }
 

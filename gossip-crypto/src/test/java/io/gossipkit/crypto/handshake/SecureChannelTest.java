@@ -56,7 +56,7 @@ class SecureChannelTest {
   }
 
   @Test
-  void framesOpenFromTheFrontOfAReusedLargerBuffer() throws Exception {
+  void framesSealIntoAndOpenFromTheFrontOfReusedLargerBuffers() throws Exception {
     // As the TCP transport opens them: each sealed frame copied to the front of one scratch
     // array that still holds the tail of a longer frame before it.
     SecureChannel[] ch = connect(RekeyPolicy.defaults(), 64 << 10);
@@ -70,6 +70,16 @@ class SecureChannelTest {
 
       assertArrayEquals(plain, ch[1].open(scratch, frame.length), "frame of " + n);
     }
+    // Sealing into the front of a reused buffer gives the same frames as sealing afresh.
+    byte[] sealScratch = new byte[128 << 10];
+    for (int n : new int[] {40_000, 3, 0}) {
+      byte[] plain = new byte[n];
+      Arrays.fill(plain, (byte) (n + 1));
+      int length = ch[0].seal(plain, sealScratch);
+      assertEquals(SecureChannel.sealedLength(n), length);
+      assertArrayEquals(plain, ch[1].open(sealScratch, length), "sealed into scratch, " + n);
+    }
+    assertThrows(IllegalArgumentException.class, () -> ch[0].seal(new byte[100], new byte[50]));
     byte[] tampered = ch[0].seal(bytes("x"));
     System.arraycopy(tampered, 0, scratch, 0, tampered.length);
     scratch[tampered.length - 1] ^= 1;

@@ -80,12 +80,18 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
    * thread, whatever the number of connections.
    */
   private static final int SCRATCH_BYTES = 1 << 20;
-  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-    @Override
-    protected byte[] initialValue() {
-      return new byte[SCRATCH_BYTES];
-    }
-  };
+  private static final FastThreadLocal<byte[]> SCRATCH = scratch();
+  /** The same for sealing, apart: a receiver may send from within a delivery. */
+  private static final FastThreadLocal<byte[]> SEAL_SCRATCH = scratch();
+
+  private static FastThreadLocal<byte[]> scratch() {
+    return new FastThreadLocal<>() {
+      @Override
+      protected byte[] initialValue() {
+        return new byte[SCRATCH_BYTES];
+      }
+    };
+  }
   /** The largest sealed hello. */
   private static final int MAX_HELLO_FRAME = Hello.MAX_BYTES + SecureChannel.OVERHEAD_BYTES;
 
@@ -486,9 +492,13 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
    * application} (the hello is not one). Does not flush.
    */
   private void sealAndWrite(byte[] payload, ChannelPromise promise, boolean application) {
-    byte[] sealed = secure.seal(payload);
-    ByteBuf out = ctx.alloc().ioBuffer(FrameDecoder.LENGTH_BYTES + sealed.length);
-    out.writeInt(sealed.length).writeBytes(sealed);
+    // Sealed into this thread's scratch array and copied to the socket's buffer from there: no
+    // array per frame that is garbage once written (as on the way in, see channelRead).
+    long length = SecureChannel.sealedLength(payload.length);
+    byte[] sealed = length <= SCRATCH_BYTES ? SEAL_SCRATCH.get() : new byte[(int) length];
+    int frameLength = secure.seal(payload, sealed);
+    ByteBuf out = ctx.alloc().ioBuffer(FrameDecoder.LENGTH_BYTES + frameLength);
+    out.writeInt(frameLength).writeBytes(sealed, 0, frameLength);
     int wire = out.readableBytes();
     int n = payload.length;
     promise.addListener(f -> {

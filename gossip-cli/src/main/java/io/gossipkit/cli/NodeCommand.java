@@ -4,9 +4,12 @@ import io.gossipkit.api.Clock;
 import io.gossipkit.api.Entry;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
+import io.gossipkit.api.MemberState;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PacketProtector;
+import io.gossipkit.api.SeedProvider;
 import io.gossipkit.core.GossipNodes;
+import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.crypto.Keyring;
 import io.gossipkit.crypto.PacketProtectors;
 import io.gossipkit.transport.udp.UdpTransport;
@@ -61,8 +64,16 @@ final class NodeCommand implements Callable<Integer> {
   String advertise;
 
   @Option(names = "--peer", paramLabel = "ID@HOST:PORT",
-      description = "A member of the cluster; repeat for each. The member list is static.")
+      description = "A member of the cluster; repeat for each. Without --seed the member list is"
+          + " static.")
   List<String> peers = new ArrayList<>();
+
+  @Option(names = "--seed", paramLabel = "HOST:PORT",
+      description = "Turns SWIM membership on and joins through this address; repeat for several."
+          + " Every node may be given the same seeds (its own address is skipped), so the first"
+          + " node of a cluster may name itself. Members are then found, probed and dropped as"
+          + " they come and go, and a stopped node leaves the cluster before it closes.")
+  List<String> seeds = new ArrayList<>();
 
   @Option(names = "--key-file", paramLabel = "FILE",
       description = "Keyring file written by 'gossip keygen' (owner-only permissions).")
@@ -111,7 +122,8 @@ final class NodeCommand implements Callable<Integer> {
     UdpTransport transport;
     GossipNode built;
     try {
-      config = preset().toBuilder().clusterLabel(label).build();
+      Preset timing = Preset.named(preset);
+      config = timing.gossip().toBuilder().clusterLabel(label).build();
       UdpTransport.Builder tb =
           UdpTransport.builder().bind(address(bind, "--bind")).maxPacketBytes(config.maxPacketBytes());
       if (advertise != null) {
@@ -123,6 +135,13 @@ final class NodeCommand implements Callable<Integer> {
       for (String p : peers) {
         int at = p.indexOf('@');
         b.member(p.substring(0, at), address(p.substring(at + 1), "--peer"));
+      }
+      if (!seeds.isEmpty()) {
+        List<InetSocketAddress> joinThrough = new ArrayList<>();
+        for (String seed : seeds) {
+          joinThrough.add(address(seed, "--seed"));
+        }
+        b.seeds(SeedProvider.of(joinThrough)).membership(timing.membership());
       }
       built = b.build();
     } catch (IllegalArgumentException | IOException e) {
@@ -138,6 +157,7 @@ final class NodeCommand implements Callable<Integer> {
           + ",\"address\":" + Json.str(transport.localAddress().getHostString() + ":"
               + transport.localAddress().getPort())
           + ",\"protector\":" + Json.str(protector)
+          + ",\"membership\":" + Json.str(seeds.isEmpty() ? "static" : "swim")
           + ",\"peers\":" + peers.size() + "}");
       for (String kv : puts) {
         int eq = kv.indexOf('=');
@@ -163,9 +183,16 @@ final class NodeCommand implements Callable<Integer> {
       } else {
         stop.await();
       }
+      long alive = node.members().stream().filter(m -> m.state() == MemberState.ALIVE).count();
+      if (!seeds.isEmpty()) {
+        // Told to the others before the sockets close: they mark this node LEFT at once instead
+        // of suspecting it for seconds and declaring it dead.
+        node.leave();
+      }
       Map<String, Long> counters = new TreeMap<>(node.metrics().counters());
       StringBuilder json = new StringBuilder("{\"event\":\"stopped\",\"id\":").append(Json.str(id))
-          .append(",\"keys\":").append(node.snapshot().size()).append(",\"counters\":{");
+          .append(",\"keys\":").append(node.snapshot().size())
+          .append(",\"members_alive\":").append(alive).append(",\"counters\":{");
       String sep = "";
       for (Map.Entry<String, Long> c : counters.entrySet()) {
         json.append(sep).append(Json.str(c.getKey())).append(':').append(c.getValue());
@@ -202,17 +229,32 @@ final class NodeCommand implements Callable<Integer> {
     return null;
   }
 
-  private GossipConfig preset() {
-    switch (preset.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "lan":
-        return GossipConfig.lan();
-      case "wan":
-        return GossipConfig.wan();
-      case "local":
-        return GossipConfig.local();
-      default:
-        throw new IllegalArgumentException(
-            "--preset must be lan, wan or local, was '" + preset + "'");
+  /** A timing preset: the node's {@code GossipConfig} and, with SWIM, its membership settings. */
+  private enum Preset {
+    LAN, WAN, LOCAL;
+
+    static Preset named(String name) {
+      switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "lan":
+          return LAN;
+        case "wan":
+          return WAN;
+        case "local":
+          return LOCAL;
+        default:
+          throw new IllegalArgumentException(
+              "--preset must be lan, wan or local, was '" + name + "'");
+      }
+    }
+
+    GossipConfig gossip() {
+      return this == LAN ? GossipConfig.lan() : this == WAN ? GossipConfig.wan()
+          : GossipConfig.local();
+    }
+
+    MembershipConfig membership() {
+      return this == LAN ? MembershipConfig.lan() : this == WAN ? MembershipConfig.wan()
+          : MembershipConfig.local();
     }
   }
 

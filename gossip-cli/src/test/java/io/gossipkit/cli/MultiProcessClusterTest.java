@@ -88,21 +88,42 @@ class MultiProcessClusterTest {
 
   @Test
   void aKeyWrittenOnOneOfFiveNodeProcessesReachesAllFive(@TempDir Path dir) throws Exception {
+    writeOnOneAndSeeItEverywhere(dir, NODES, false);
+  }
+
+  @Test
+  void threeNodeProcessesJoinThroughOneSeedWithSwimAndShareAKey(@TempDir Path dir)
+      throws Exception {
+    List<Child> children = writeOnOneAndSeeItEverywhere(dir, 3, true);
+    for (Child c : children) {
+      String started = c.await("\"event\":\"started\"", 1);
+      assertTrue(started.contains("\"membership\":\"swim\""), started);
+    }
+  }
+
+  /**
+   * Starts {@code n} node processes (node 0, the writer, last), waits until each printed the key
+   * node 0 wrote, stops them through their standard input and checks each stopped cleanly.
+   * With {@code swim} every node joins through node 1's address (node 1 names itself) instead of
+   * listing the others.
+   */
+  private List<Child> writeOnOneAndSeeItEverywhere(Path dir, int n, boolean swim)
+      throws Exception {
     Path keyFile = dir.resolve("cluster.key");
     KeyFiles.writeNew(keyFile, 1, AeadAlgorithm.AES_256_GCM, Keyring.randomKey(), false);
-    List<InetSocketAddress> addresses = freeUdpPorts(NODES);
+    List<InetSocketAddress> addresses = freeUdpPorts(n);
     List<Child> children = new ArrayList<>();
     try {
       // The writer starts last, once every other process is listening, so that its first push
       // is not lost to a JVM still starting (the rounds would repair it, only later).
-      for (int i = 1; i < NODES; i++) {
-        children.add(start(i, addresses, keyFile, dir, null));
+      for (int i = 1; i < n; i++) {
+        children.add(start(i, addresses, keyFile, dir, null, swim));
       }
       for (Child c : children) {
         assertNotNull(c.await("\"event\":\"started\"", START_TIMEOUT_MS),
             c.id + " did not start: " + c.seen);
       }
-      Child writer = start(0, addresses, keyFile, dir, "greeting=hello-from-node-0");
+      Child writer = start(0, addresses, keyFile, dir, "greeting=hello-from-node-0", swim);
       children.add(writer);
       assertNotNull(writer.await("\"event\":\"started\"", START_TIMEOUT_MS), "writer did not start");
 
@@ -123,6 +144,7 @@ class MultiProcessClusterTest {
         assertTrue(c.process.waitFor(30, TimeUnit.SECONDS), c.id + " did not exit");
         assertEquals(0, c.process.exitValue(), c.id + " exit code");
       }
+      return children;
     } finally {
       for (Child c : children) {
         c.process.destroyForcibly();
@@ -131,7 +153,7 @@ class MultiProcessClusterTest {
   }
 
   private static Child start(
-      int i, List<InetSocketAddress> addresses, Path keyFile, Path dir, String put)
+      int i, List<InetSocketAddress> addresses, Path keyFile, Path dir, String put, boolean swim)
       throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(
@@ -142,10 +164,15 @@ class MultiProcessClusterTest {
         "--key-file", keyFile.toString(),
         "--label", "multi-process-test",
         "--stop-on-eof"));
-    for (int j = 0; j < addresses.size(); j++) {
-      if (j != i) {
-        cmd.add("--peer");
-        cmd.add("node-" + j + "@127.0.0.1:" + addresses.get(j).getPort());
+    if (swim) {
+      cmd.add("--seed");
+      cmd.add("127.0.0.1:" + addresses.get(1).getPort());
+    } else {
+      for (int j = 0; j < addresses.size(); j++) {
+        if (j != i) {
+          cmd.add("--peer");
+          cmd.add("node-" + j + "@127.0.0.1:" + addresses.get(j).getPort());
+        }
       }
     }
     if (put != null) {

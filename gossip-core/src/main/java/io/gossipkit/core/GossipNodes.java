@@ -227,7 +227,7 @@ public final class GossipNodes {
      * Judges the members of a static list by {@code v} (for example {@link
      * PhiAccrualFailureDetector}): every message a member sends this node is a heartbeat, and a
      * member {@code v} finds unavailable counts as not live, so the strategy stops sending to it
-     * until it is heard from again. Without one, every listed member is always live. Not with SWIM
+     * until it is heard from again, and {@code members()} reports it SUSPECT. Without one, every listed member is always live. Not with SWIM
      * membership, which detects failures with its own probes. The detector belongs to this node:
      * give every node its own.
      */

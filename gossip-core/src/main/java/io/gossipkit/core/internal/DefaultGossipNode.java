@@ -417,8 +417,21 @@ public final class DefaultGossipNode implements GossipNode {
     if (membership != null) {
       return call(membership::members);
     }
+    if (detector != null) {
+      // The detector belongs to the node's thread; a member it finds unavailable is suspected,
+      // which is also how the strategies see it.
+      return call(this::staticMembers);
+    }
+    return staticMembers();
+  }
+
+  /** The static list, each member ALIVE unless the failure detector finds it unavailable. */
+  private List<Member> staticMembers() {
+    long now = env.clock().millis();
     List<Member> out = new ArrayList<>();
-    addresses.forEach((memberId, address) -> out.add(new Member(memberId, address, MemberState.ALIVE, 0)));
+    addresses.forEach((memberId, address) -> out.add(new Member(memberId, address,
+        detector == null || detector.isAvailable(memberId, now) ? MemberState.ALIVE
+            : MemberState.SUSPECT, 0)));
     if (!addresses.containsKey(id)) {
       out.add(new Member(id, transport.localAddress(), MemberState.ALIVE, 0));
     }

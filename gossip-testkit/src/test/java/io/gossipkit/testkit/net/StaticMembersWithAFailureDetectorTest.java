@@ -1,5 +1,6 @@
 package io.gossipkit.testkit.net;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real nodes with a static member list over the in-memory network: with a failure detector they
- * stop sending to a member that fell silent; without one they keep sending to it.
+ * stop sending to a member that fell silent and report it SUSPECT; without one they keep sending
+ * to it and report it ALIVE.
  */
 class StaticMembersWithAFailureDetectorTest {
   private final InMemoryNetwork net = new InMemoryNetwork();
@@ -61,6 +63,11 @@ class StaticMembersWithAFailureDetectorTest {
     return false;
   }
 
+  /** Each member as "id STATE", as {@code node} reports them. */
+  private static List<String> states(GossipNode node) {
+    return node.members().stream().map(m -> m.id() + " " + m.state()).toList();
+  }
+
   /** Three nodes that have all talked to each other, then the third closed. */
   private void thirdNodeGoesSilent(boolean detect) throws InterruptedException {
     cluster(3, detect);
@@ -78,6 +85,7 @@ class StaticMembersWithAFailureDetectorTest {
 
     assertTrue(sendingToTheClosedNodeStops(),
         "still sending to the closed node after 15 s; lost so far: " + net.lost());
+    assertEquals(List.of("node-0 ALIVE", "node-1 ALIVE", "node-2 SUSPECT"), states(nodes.get(0)));
     nodes.get(1).put("after", new byte[] {2});
     for (int i = 0; i < 500 && nodes.get(0).get("after").isEmpty(); i++) {
       Thread.sleep(10);
@@ -93,6 +101,7 @@ class StaticMembersWithAFailureDetectorTest {
     Thread.sleep(1000);
 
     assertTrue(net.lost() > lost, "no packet went to the closed node in a second");
+    assertEquals(List.of("node-0 ALIVE", "node-1 ALIVE", "node-2 ALIVE"), states(nodes.get(0)));
   }
 
   @Test

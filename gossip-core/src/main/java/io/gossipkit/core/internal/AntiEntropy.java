@@ -17,12 +17,10 @@ import io.gossipkit.api.message.SyncDigest;
 import io.gossipkit.api.message.SyncEntries;
 import io.gossipkit.api.message.SyncReply;
 import io.gossipkit.core.internal.peers.FilteredPeersView;
-import io.gossipkit.core.internal.sync.CrossedExchanges;
 import io.gossipkit.core.internal.sync.RangeSync;
 import io.gossipkit.core.internal.sync.SyncState;
 import io.gossipkit.core.internal.sync.WireSize;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +46,9 @@ import java.util.Map;
  * node answers with entries), or a chunk from it that asks to continue ({@link RangeEntries} not
  * {@code done}), within the last gossip interval. The peer then counts as not live for the
  * selector; once its stream has been quiet for an interval it is chosen again. Two push-pull
- * range exchanges that this node and a peer opened at the same moment are settled by {@link
- * CrossedExchanges}: only one of them runs.
+ * range exchanges that this node and a peer opened at the same moment are settled by {@code
+ * CrossedExchanges}: only one of them runs. Both records live with the node's replica ({@link
+ * SyncState}), not here: one strategy instance may serve many nodes (a simulation shares one).
  */
 public final class AntiEntropy implements DisseminationStrategy {
   private final Exchange exchange;
@@ -58,12 +57,6 @@ public final class AntiEntropy implements DisseminationStrategy {
 
   /** Most peers remembered as streaming; more are not recorded (only a bound). */
   private static final int MAX_STREAMING = 4096;
-
-  /** Peers with a range stream running, by the time of its last message that continues it. */
-  private final Map<NodeId, Long> streaming = new HashMap<>();
-
-  /** Push-pull range exchanges this node and a peer opened with each other at once. */
-  private final CrossedExchanges crossings = new CrossedExchanges();
 
   /**
    * One node's anti-entropy.
@@ -89,7 +82,7 @@ public final class AntiEntropy implements DisseminationStrategy {
     VersionedStore ranged = rangeStore(ctx, d);
     for (int i = 0; i < peers.size(); i++) {
       if (ranged != null) {
-        crossings.opened(ctx, peers.get(i), exchange);
+        ranged.syncState().crossings().opened(ctx, peers.get(i), exchange);
         RangeSync.open(ctx, ranged, peers.get(i), exchange, true);
       } else {
         ctx.send(peers.get(i), new SyncDigest(exchange, d));
@@ -100,9 +93,12 @@ public final class AntiEntropy implements DisseminationStrategy {
   /** The peers, with those whose range stream is still running shown as not live. */
   private PeerView withoutStreaming(GossipContext ctx) {
     PeerView view = ctx.peers();
-    if (streaming.isEmpty()) {
+    SyncState sync = ctx.store() instanceof VersionedStore
+        ? ((VersionedStore) ctx.store()).syncStateIfMade() : null;
+    if (sync == null || !sync.hasStreaming()) {
       return view;
     }
+    Map<NodeId, Long> streaming = sync.streaming();
     long quietSince = ctx.now() - ctx.config().gossipInterval().toMillis();
     streaming.values().removeIf(last -> last <= quietSince);
     if (streaming.isEmpty()) {
@@ -112,10 +108,15 @@ public final class AntiEntropy implements DisseminationStrategy {
   }
 
   /** Notes that {@code message} from {@code from} keeps a range stream running. */
-  private void noteStream(GossipContext ctx, NodeId from, GossipMessage message) {
+  private static void noteStream(
+      GossipContext ctx, SyncState sync, NodeId from, GossipMessage message) {
     boolean continues = message instanceof RangeVersions
         || (message instanceof RangeEntries && !((RangeEntries) message).done());
-    if (continues && (streaming.size() < MAX_STREAMING || streaming.containsKey(from))) {
+    if (!continues) {
+      return;
+    }
+    Map<NodeId, Long> streaming = sync.streaming();
+    if (streaming.size() < MAX_STREAMING || streaming.containsKey(from)) {
       streaming.put(from, ctx.now());
     }
   }
@@ -174,11 +175,13 @@ public final class AntiEntropy implements DisseminationStrategy {
       applyAll(ctx, ((SyncEntries) message).entries());
     } else if (RangeSync.handles(message) && ctx.store() instanceof VersionedStore) {
       contact(ctx);
-      if (crossings.drops(ctx, from, message)) {
+      VersionedStore store = (VersionedStore) ctx.store();
+      SyncState sync = store.syncState();
+      if (sync.crossings().drops(ctx, from, message)) {
         return;
       }
-      noteStream(ctx, from, message);
-      RangeSync.onMessage(ctx, (VersionedStore) ctx.store(), from, message);
+      noteStream(ctx, sync, from, message);
+      RangeSync.onMessage(ctx, store, from, message);
     }
   }
 

@@ -186,6 +186,11 @@ public final class VersionedStore implements ReplicaStore {
     }
   }
 
+  /** Range-sync state if some call made it, else null (without making it). */
+  public SyncState syncStateIfMade() {
+    return sync;
+  }
+
   /** Range-sync state, made on first call. */
   public SyncState syncState() {
     if (sync == null) {

@@ -1,6 +1,8 @@
 package io.gossipkit.core.internal.sync;
 
+import io.gossipkit.api.NodeId;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Internal: may change at any time. What one replica remembers for range sync and the tombstone
@@ -28,6 +30,14 @@ public final class SyncState {
    * still held), to the time each was accepted; null while there are none.
    */
   private HashMap<String, Long> lateTombstones;
+  /**
+   * Peers with a range stream to this replica running, by the time of the last message that
+   * continued it; null until the first. Kept here, with the replica, because one anti-entropy
+   * strategy may serve many nodes (a simulation shares one).
+   */
+  private HashMap<NodeId, Long> streaming;
+  /** Push-pull range exchanges this node and a peer opened at once; null until the first. */
+  private CrossedExchanges crossings;
 
   /** True if a return that began earlier still lasts at {@code now}. */
   public boolean returningAt(long now) {
@@ -88,6 +98,27 @@ public final class SyncState {
   public boolean heldLate(String key, long cutoffMillis) {
     Long acceptedAt = lateTombstones == null ? null : lateTombstones.get(key);
     return acceptedAt != null && acceptedAt >= cutoffMillis;
+  }
+
+  /** Peers whose range stream with this node is running (see AntiEntropy), made on first call. */
+  public Map<NodeId, Long> streaming() {
+    if (streaming == null) {
+      streaming = new HashMap<>();
+    }
+    return streaming;
+  }
+
+  /** True if some peer's range stream was recorded and not yet forgotten. */
+  public boolean hasStreaming() {
+    return streaming != null && !streaming.isEmpty();
+  }
+
+  /** This node's record of crossed exchanges, made on first call. */
+  public CrossedExchanges crossings() {
+    if (crossings == null) {
+      crossings = new CrossedExchanges();
+    }
+    return crossings;
   }
 
   /** Entries the replica's map was last sized for; 0 if never. */

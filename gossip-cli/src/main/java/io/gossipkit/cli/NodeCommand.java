@@ -7,7 +7,7 @@ import io.gossipkit.api.GossipNode;
 import io.gossipkit.api.MemberState;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.PacketProtector;
-import io.gossipkit.api.SeedProvider;
+import io.gossipkit.core.DnsSeedProvider;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.crypto.Keyring;
@@ -70,6 +70,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--seed", paramLabel = "HOST:PORT",
       description = "Turns SWIM membership on and joins through this address; repeat for several."
+          + " A host name is resolved to all its addresses, again every 30 s in the background."
           + " Every node may be given the same seeds (its own address is skipped), so the first"
           + " node of a cluster may name itself. Members are then found, probed and dropped as"
           + " they come and go, and a stopped node leaves the cluster before it closes.")
@@ -137,11 +138,14 @@ final class NodeCommand implements Callable<Integer> {
         b.member(p.substring(0, at), address(p.substring(at + 1), "--peer"));
       }
       if (!seeds.isEmpty()) {
-        List<InetSocketAddress> joinThrough = new ArrayList<>();
+        // Host names are looked up again every 30 s, off the node's thread: a seed behind a DNS
+        // name (a Kubernetes service) can move without restarting the nodes that join through it.
+        DnsSeedProvider.Builder joinThrough = DnsSeedProvider.builder();
         for (String seed : seeds) {
-          joinThrough.add(address(seed, "--seed"));
+          InetSocketAddress a = unresolved(seed, "--seed");
+          joinThrough.name(a.getHostString(), a.getPort());
         }
-        b.seeds(SeedProvider.of(joinThrough)).membership(timing.membership());
+        b.seeds(joinThrough.build()).membership(timing.membership());
       }
       built = b.build();
     } catch (IllegalArgumentException | IOException e) {
@@ -266,8 +270,14 @@ final class NodeCommand implements Callable<Integer> {
     return PacketProtectors.byName(protector, keys, NodeId.of(id), Clock.system());
   }
 
-  /** Parses HOST:PORT, or [IPv6]:PORT. */
+  /** Parses HOST:PORT, or [IPv6]:PORT, looking the host up if it is a name. */
   static InetSocketAddress address(String text, String option) {
+    InetSocketAddress a = unresolved(text, option);
+    return new InetSocketAddress(a.getHostString(), a.getPort());
+  }
+
+  /** Parses HOST:PORT, or [IPv6]:PORT, without looking the host up. */
+  static InetSocketAddress unresolved(String text, String option) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
       throw new IllegalArgumentException(option + " must look like HOST:PORT, was '" + text + "'");
@@ -285,7 +295,7 @@ final class NodeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(option + ": port " + port + " is out of 0..65535");
     }
-    return new InetSocketAddress(host, port);
+    return InetSocketAddress.createUnresolved(host, port);
   }
 
   private static void printChange(PrintWriter out, Entry e) {

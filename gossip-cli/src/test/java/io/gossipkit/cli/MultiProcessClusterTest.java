@@ -92,7 +92,7 @@ class MultiProcessClusterTest {
   }
 
   @Test
-  void threeNodeProcessesJoinThroughOneSeedWithSwimAndShareAKey(@TempDir Path dir)
+  void threeNodeProcessesJoinThroughOneSeedNamedByHostWithSwimAndShareAKey(@TempDir Path dir)
       throws Exception {
     List<Child> children = writeOnOneAndSeeItEverywhere(dir, 3, true);
     for (Child c : children) {
@@ -104,8 +104,8 @@ class MultiProcessClusterTest {
   /**
    * Starts {@code n} node processes (node 0, the writer, last), waits until each printed the key
    * node 0 wrote, stops them through their standard input and checks each stopped cleanly.
-   * With {@code swim} every node joins through node 1's address (node 1 names itself) instead of
-   * listing the others.
+   * With {@code swim} every node joins through node 1, named {@code localhost:PORT} (node 1 names
+   * itself), instead of listing the others.
    */
   private List<Child> writeOnOneAndSeeItEverywhere(Path dir, int n, boolean swim)
       throws Exception {
@@ -165,8 +165,9 @@ class MultiProcessClusterTest {
         "--label", "multi-process-test",
         "--stop-on-eof"));
     if (swim) {
+      // By name: each process resolves it (hosts file) through its DNS seed provider.
       cmd.add("--seed");
-      cmd.add("127.0.0.1:" + addresses.get(1).getPort());
+      cmd.add("localhost:" + addresses.get(1).getPort());
     } else {
       for (int j = 0; j < addresses.size(); j++) {
         if (j != i) {

@@ -10,6 +10,7 @@ import io.gossipkit.api.Member;
 import io.gossipkit.api.MemberState;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.SeedProvider;
+import io.gossipkit.core.DnsSeedProvider;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.crypto.Keyring;
@@ -23,6 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,6 +66,11 @@ class SwimUdpClusterTest {
   }
 
   static Cluster joinThroughSeed(int size) throws IOException {
+    return joinThrough(size, first -> SeedProvider.of(List.of(first)));
+  }
+
+  static Cluster joinThrough(int size, Function<InetSocketAddress, SeedProvider> seedOf)
+      throws IOException {
     GossipConfig config = testConfig();
     Keyring keys = Keyring.generate();
     Cluster c = new Cluster();
@@ -75,7 +83,7 @@ class SwimUdpClusterTest {
                 .build()
                 .bind());
       }
-      SeedProvider seed = SeedProvider.of(List.of(c.transports.get(0).localAddress()));
+      SeedProvider seed = seedOf.apply(c.transports.get(0).localAddress());
       for (int i = 0; i < size; i++) {
         String id = String.format("n%02d", i);
         c.nodes.add(
@@ -124,6 +132,18 @@ class SwimUdpClusterTest {
       assertTrue(await(() -> c.nodes.stream()
               .allMatch(n -> n.metrics().get("membership.probes") > 0), 5_000),
           "some node never probed a member");
+    }
+  }
+
+  @Test
+  void nodesJoinThroughASeedNamedByAHostNameResolvedByTheSystemResolver() throws Exception {
+    // "localhost" through the JVM's own resolver (the hosts file): the DNS path of a real
+    // deployment, kept on the loopback. Each node gets its own provider, as separate processes do.
+    try (Cluster c = joinThrough(4, first -> DnsSeedProvider.builder()
+        .name("localhost", first.getPort()).build())) {
+      assertTrue(await(() -> c.nodes.stream().allMatch(n -> alive(n) == 4), 20_000),
+          () -> "not every node joined through localhost:port: " + c.nodes.stream()
+              .map(n -> n.id() + " " + n.members()).collect(Collectors.joining("; ")));
     }
   }
 

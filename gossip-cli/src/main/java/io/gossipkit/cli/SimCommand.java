@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sim",
     mixinStandardHelpOptions = true,
+    subcommands = {SwimSimCommand.class},
     sortOptions = false,
     sortSynopsis = false,
     usageHelpAutoWidth = true,
@@ -60,6 +61,8 @@ import picocli.CommandLine.Spec;
       "    gossip sim --nodes 100000 --mode anti-entropy --exchange push-pull",
       "  Rumor mongering backed by anti-entropy, 20%% message loss:",
       "    gossip sim --mode composite --loss 0.2 --runs 20",
+      "  SWIM membership: crash detection on 1,000 nodes (gossip sim swim --help):",
+      "    gossip sim swim --nodes 1000 --crash 10 --loss 0.05",
       "",
       "Fields of the report: docs/cli.md."
     })
@@ -345,7 +348,15 @@ final class SimCommand implements Callable<Integer> {
 
   /** Every option with its value and the seed actually used, so nothing depends on defaults. */
   String reproduceCommand(long rootSeed) {
-    StringBuilder b = new StringBuilder("gossip sim");
+    return reproduceCommand("gossip sim", spec, rootSeed);
+  }
+
+  /**
+   * {@code command} followed by every option of {@code spec} with its value, {@code --seed}
+   * replaced by the seed actually used: a run that does not depend on any default.
+   */
+  static String reproduceCommand(String command, CommandSpec spec, long rootSeed) {
+    StringBuilder b = new StringBuilder(command);
     for (OptionSpec o : spec.options()) {
       if (o.usageHelp() || o.versionHelp()) {
         continue;

@@ -199,14 +199,11 @@ final class SyncBench implements Callable<Integer> {
       err.flush();
       return ExitCode.SOFTWARE;
     }
-    StringBuilder json = new StringBuilder("{");
-    result.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k)
-        .append("\":").append(v instanceof String ? "\"" + v + "\"" : v));
-    json.append('}');
+    String json = Json.object(result);
     if (format == Format.JSON) {
       out.println(json);
     } else {
-      out.print(MetricTable.render(json.toString()));
+      out.print(MetricTable.render(json));
     }
     out.flush();
     return ExitCode.OK;

@@ -1,0 +1,319 @@
+package io.gossipkit.cli;
+
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.RandomSource;
+import io.gossipkit.cli.SimCommand.Format;
+import io.gossipkit.cli.SimCommand.Formats;
+import io.gossipkit.core.membership.MembershipConfig;
+import io.gossipkit.testkit.sim.SwimSimulation;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gossip sim swim}: SWIM membership of N nodes in virtual time ({@link SwimSimulation}):
+ * they join through node 0, settle, then {@code --crash} of them crash and {@code --leave} leave
+ * at once; the report says how long the cluster took to join, how long each crash took to be
+ * declared DEAD by each survivor, how long a departure took to be seen, how many live members
+ * were declared dead by mistake, and what the protocol cost per node per second while steady.
+ */
+@Command(
+    name = "swim",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    header = "Simulate SWIM membership: joins, crash detection, departures, false positives.",
+    description = {
+      "Runs the production SWIM membership (Lifeguard suspicion, indirect probes, refutation)"
+          + " of --nodes nodes in virtual time over a simulated datagram network. The nodes join"
+          + " through node 0 (started over one second), run --settle seconds, then --crash nodes"
+          + " crash and --leave nodes leave at the same moment, chosen at random. The run goes on"
+          + " until every survivor has seen every one of them gone, then --observe seconds more to"
+          + " count false positives and the steady cost. Times are virtual seconds. The same"
+          + " arguments and --seed give the same figures.",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:the simulation failed or a phase did not finish within --limit; stderr has the command"
+          + " that reproduces it",
+      "2:invalid arguments"
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  gossip sim swim --nodes 100 --crash 1 --seed 1 --format json",
+      "  gossip sim swim --nodes 1000 --crash 10 --loss 0.05 --preset lan",
+      "",
+      "Fields of the report: docs/cli.md."
+    })
+final class SwimSimCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--nodes", paramLabel = "N", defaultValue = "100",
+      description = "Cluster size, 2 to " + SwimSimulation.MAX_NODES + " (each node keeps a table"
+          + " of all: memory grows as N squared). Default: ${DEFAULT-VALUE}.")
+  int nodes;
+
+  @Option(names = "--preset", paramLabel = "PRESET", defaultValue = "lan",
+      converter = Presets.class, completionCandidates = Presets.class,
+      description = "Timing presets (GossipConfig and MembershipConfig), one of"
+          + " ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+  Preset preset;
+
+  @Option(names = "--crash", paramLabel = "K", defaultValue = "1",
+      description = "Nodes that crash (stop without a word), 0 to N-1. Default: ${DEFAULT-VALUE}.")
+  int crash;
+
+  @Option(names = "--leave", paramLabel = "L", defaultValue = "0",
+      description = "Nodes that leave (announce LEFT, then stop), 0 to N-1-K."
+          + " Default: ${DEFAULT-VALUE}.")
+  int leave;
+
+  @Option(names = "--loss", paramLabel = "P", defaultValue = "0",
+      description = "Chance that any one message is lost, in [0, 1). Default: ${DEFAULT-VALUE}.")
+  double loss;
+
+  @Option(names = "--min-latency-ms", paramLabel = "MS", defaultValue = "1",
+      description = "Shortest one-way latency, virtual ms. Default: ${DEFAULT-VALUE}.")
+  int minLatency;
+
+  @Option(names = "--max-latency-ms", paramLabel = "MS", defaultValue = "5",
+      description = "Longest one-way latency, virtual ms. Default: ${DEFAULT-VALUE}.")
+  int maxLatency;
+
+  @Option(names = "--settle", paramLabel = "S", defaultValue = "10",
+      description = "Virtual seconds between the join and the crashes. Default: ${DEFAULT-VALUE}.")
+  int settleSeconds;
+
+  @Option(names = "--observe", paramLabel = "S", defaultValue = "60",
+      description = "Virtual seconds run after every crash and departure was seen, for the"
+          + " steady cost and false positives. Default: ${DEFAULT-VALUE}.")
+  int observeSeconds;
+
+  @Option(names = "--limit", paramLabel = "S", defaultValue = "600",
+      description = "Most virtual seconds the join, or the detection, may take before the run"
+          + " fails. Default: ${DEFAULT-VALUE}.")
+  int limitSeconds;
+
+  @Option(names = "--seed", paramLabel = "S",
+      description = "Root seed. When not given, one is drawn and printed to stderr as SEED=<n>.")
+  Long seed;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      converter = Formats.class, completionCandidates = Formats.class,
+      description = "Output, one of ${COMPLETION-CANDIDATES}. json: exactly one JSON object on one"
+          + " line of stdout. Default: ${DEFAULT-VALUE}.")
+  Format format;
+
+  /** Timing presets, as the library's. */
+  enum Preset {
+    LAN(GossipConfig.lan(), MembershipConfig.lan()),
+    WAN(GossipConfig.wan(), MembershipConfig.wan()),
+    LOCAL(GossipConfig.local(), MembershipConfig.local());
+
+    final GossipConfig config;
+    final MembershipConfig membership;
+
+    Preset(GossipConfig config, MembershipConfig membership) {
+      this.config = config;
+      this.membership = membership;
+    }
+  }
+
+  static final class Presets extends EnumFlag<Preset> {
+    Presets() {
+      super(Preset.class);
+    }
+  }
+
+  /** Join and detection steps: fine enough for sub-second figures, coarse enough to be cheap. */
+  private static final long STEP_MILLIS = 10;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String invalid = invalidArgument();
+    if (invalid != null) {
+      err.println("gossip sim swim: " + invalid);
+      err.flush();
+      return ExitCode.USAGE;
+    }
+    long rootSeed = seed != null ? seed : new SecureRandom().nextLong();
+    if (seed == null) {
+      err.println("SEED=" + rootSeed);
+      err.flush();
+    }
+    Map<String, Object> report;
+    try {
+      report = run(rootSeed);
+    } catch (OutOfMemoryError e) {
+      err.println("gossip sim swim: out of memory simulating " + nodes + " nodes (each keeps a"
+          + " table of all); give Java more heap, such as JAVA_OPTS=-Xmx16g");
+      err.flush();
+      return ExitCode.SOFTWARE;
+    } catch (RuntimeException e) {
+      err.println("gossip sim swim: " + e.getMessage());
+      err.println("gossip sim swim: reproduce with:");
+      err.println("  " + SimCommand.reproduceCommand("gossip sim swim", spec, rootSeed));
+      err.flush();
+      return ExitCode.SOFTWARE;
+    }
+    String json = Json.object(report);
+    if (format == Format.JSON) {
+      out.println(json);
+    } else {
+      out.print(MetricTable.render(json));
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
+  private String invalidArgument() {
+    if (nodes < 2 || nodes > SwimSimulation.MAX_NODES) {
+      return "--nodes must be in [2, " + SwimSimulation.MAX_NODES + "], was " + nodes;
+    }
+    if (crash < 0 || crash > nodes - 1) {
+      return "--crash must be in [0, --nodes - 1], was " + crash;
+    }
+    if (leave < 0 || crash + leave > nodes - 1) {
+      return "--leave must be in [0, --nodes - 1 - --crash], was " + leave;
+    }
+    if (!(loss >= 0 && loss < 1)) {
+      return "--loss must be in [0, 1), was " + loss;
+    }
+    if (minLatency < 0 || maxLatency < minLatency) {
+      return "--min-latency-ms must be >= 0 and --max-latency-ms >= it, were " + minLatency
+          + " and " + maxLatency;
+    }
+    if (settleSeconds < 0 || observeSeconds < 0) {
+      return "--settle and --observe must be >= 0";
+    }
+    if (limitSeconds < 1) {
+      return "--limit must be >= 1, was " + limitSeconds;
+    }
+    return null;
+  }
+
+  private Map<String, Object> run(long rootSeed) {
+    long wall0 = System.nanoTime();
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
+    SwimSimulation sim = SwimSimulation.builder()
+        .nodes(nodes).seed(rootSeed).config(preset.config).membership(preset.membership)
+        .loss(loss).latencyMillis(minLatency, maxLatency).build();
+    long limit = limitSeconds * 1000L;
+
+    sim.startAll(1_000);
+    long join = sim.runUntil(sim::allJoined, STEP_MILLIS, limit);
+    if (join < 0) {
+      throw new IllegalStateException("the " + nodes + " nodes did not all see each other ALIVE"
+          + " within " + limitSeconds + " virtual seconds");
+    }
+    sim.runFor(settleSeconds * 1000L);
+
+    // Who goes: drawn from a source of its own, so the choice does not shift the nodes' draws.
+    int[] order = shuffled(nodes, RandomSource.seeded(rootSeed ^ 0x5DEECE66DL));
+    List<Integer> crashed = new ArrayList<>();
+    List<Integer> departed = new ArrayList<>();
+    for (int i = 0; i < crash + leave; i++) {
+      (i < crash ? crashed : departed).add(order[i]);
+    }
+    long falseBefore = sim.falseDeadDeclarations();
+    crashed.forEach(sim::crash);
+    departed.forEach(sim::leave);
+    List<Integer> gone = new ArrayList<>(crashed);
+    gone.addAll(departed);
+    long detect = sim.runUntil(
+        () -> gone.stream().allMatch(sim::detectedEverywhere), STEP_MILLIS, limit);
+    if (detect < 0) {
+      throw new IllegalStateException("not every survivor saw every crash and departure within "
+          + limitSeconds + " virtual seconds");
+    }
+
+    long messages0 = sim.messages();
+    long bytes0 = sim.bytes();
+    sim.runFor(observeSeconds * 1000L);
+    int survivors = nodes - crash - leave;
+    double perNodeSecond = observeSeconds == 0 ? 0 : survivors * (double) observeSeconds;
+
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("nodes", nodes);
+    r.put("preset", EnumFlag.spell(preset));
+    r.put("crash", crash);
+    r.put("leave", leave);
+    r.put("loss", loss);
+    r.put("seed", rootSeed);
+    r.put("join_s", seconds(join));
+    r.put("crash_detection", crashed.isEmpty() ? null : percentiles(sim, crashed));
+    r.put("leave_detection", departed.isEmpty() ? null : percentiles(sim, departed));
+    r.put("all_seen_s", seconds(detect));
+    r.put("false_dead", sim.falseDeadDeclarations());
+    r.put("false_dead_after_crash", sim.falseDeadDeclarations() - falseBefore);
+    r.put("false_dead_members", sim.falselyDeadMembers());
+    Map<String, Long> c = sim.counters();
+    r.put("suspected", c.getOrDefault("membership.suspected", 0L));
+    r.put("refuted", c.getOrDefault("membership.refuted", 0L));
+    r.put("messages_per_node_s", perNodeSecond == 0 ? 0 : round((sim.messages() - messages0)
+        / perNodeSecond));
+    r.put("bytes_per_node_s", perNodeSecond == 0 ? 0 : round((sim.bytes() - bytes0)
+        / perNodeSecond));
+    r.put("messages", sim.messages());
+    r.put("lost", sim.lost());
+    r.put("virtual_s", seconds(sim.elapsedMillis()));
+    r.put("events", sim.eventsRun());
+    r.put("elapsed_ms", (System.nanoTime() - wall0) / 1_000_000);
+    r.put("loop_cpu_s", round((mx.getCurrentThreadCpuTime() - cpu0) / 1e9));
+    return r;
+  }
+
+  /** Detection times over every (survivor, member) pair, in seconds. */
+  private static Map<String, Object> percentiles(SwimSimulation sim, List<Integer> members) {
+    List<Long> all = new ArrayList<>();
+    for (int m : members) {
+      for (long t : sim.detectionMillis(m)) {
+        all.add(t);
+      }
+    }
+    long[] v = all.stream().mapToLong(Long::longValue).sorted().toArray();
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("first_s", seconds(v[0]));
+    p.put("p50_s", seconds(v[(v.length - 1) / 2]));
+    p.put("p99_s", seconds(v[(int) Math.ceil(v.length * 0.99) - 1]));
+    p.put("last_s", seconds(v[v.length - 1]));
+    return p;
+  }
+
+  private static int[] shuffled(int n, RandomSource random) {
+    int[] a = new int[n];
+    Arrays.setAll(a, i -> i);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  private static double seconds(long millis) {
+    return millis / 1000.0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

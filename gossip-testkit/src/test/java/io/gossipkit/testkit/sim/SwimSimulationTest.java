@@ -1,0 +1,127 @@
+package io.gossipkit.testkit.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gossipkit.api.GossipConfig;
+import io.gossipkit.api.MemberState;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** SWIM membership in virtual time: joins, crashes, departures and loss, reproducible by seed. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SwimSimulationTest {
+  /** What one scripted run produced: enough to tell two runs apart. */
+  private record Trace(long joinMillis, long[] detection, long messages, long bytes, long lost) {}
+
+  private static Trace joinThenCrash(long seed, double loss) {
+    SwimSimulation sim = SwimSimulation.builder().nodes(40).seed(seed).loss(loss).build();
+    sim.startAll(1_000);
+    long join = sim.runUntil(sim::allJoined, 100, 60_000);
+    sim.crash(17);
+    long took = sim.runUntil(() -> sim.detectedEverywhere(17), 100, 120_000);
+    assertTrue(took >= 0, "seed " + seed + ": crash of n17 not detected everywhere in 120 s");
+    return new Trace(join, sim.detectionMillis(17), sim.messages(), sim.bytes(), sim.lost());
+  }
+
+  @Test
+  void aRunIsReproducedExactlyByItsSeed() {
+    Trace a = joinThenCrash(11, 0.05);
+    Trace b = joinThenCrash(11, 0.05);
+    assertEquals(a.joinMillis(), b.joinMillis());
+    assertArrayEquals(a.detection(), b.detection());
+    assertEquals(a.messages(), b.messages());
+    assertEquals(a.bytes(), b.bytes());
+    assertEquals(a.lost(), b.lost());
+    Trace c = joinThenCrash(12, 0.05);
+    assertNotEquals(a.messages(), c.messages(), "another seed, another run");
+  }
+
+  @Test
+  void everyNodeJoinsThroughTheFirstAndACrashIsDeclaredDeadEverywhereWithinTheSuspicionBound() {
+    GossipConfig lan = GossipConfig.lan();
+    SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(3).config(lan).build();
+    sim.startAll(1_000);
+    long join = sim.runUntil(sim::allJoined, 100, 60_000);
+    assertTrue(join >= 0, "50 nodes did not all see each other within 60 s: " + sim);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(49, sim.aliveSeenBy(i), "n" + i);
+    }
+
+    sim.crash(20);
+    long took = sim.runUntil(() -> sim.detectedEverywhere(20), 100, 120_000);
+    // A probe round reaches every member within n probe intervals (a shuffled round robin), and
+    // Lifeguard's suspicion lasts at most maxMultiplier (6) times multiplier * log10(n) * probe
+    // interval, shrinking as confirmations arrive.
+    long probe = lan.probeInterval().toMillis();
+    long longestSuspicion = (long) (6 * lan.suspicionMultiplier()
+        * Math.max(1, Math.log10(50)) * probe);
+    assertTrue(took > 0 && took <= 50 * probe + longestSuspicion + 5_000,
+        "crash detected everywhere after " + took + " ms");
+    long[] d = sim.detectionMillis(20);
+    assertEquals(49, d.length);
+    assertTrue(d[0] >= 0 && d[48] <= took, "every survivor saw it, the last when the wait ended: "
+        + Arrays.toString(d));
+    for (int i = 0; i < 50; i++) {
+      if (i != 20) {
+        assertEquals(MemberState.DEAD, sim.stateOf(i, 20), "n" + i + "'s view of n20");
+      }
+    }
+    assertEquals(0, sim.falseDeadDeclarations(), "no live member is declared dead without loss");
+    assertTrue(sim.counters().get("membership.probes_failed") > 0);
+  }
+
+  @Test
+  void aDepartureIsSeenAsLeftEverywhereInAFewGossipIntervalsAndNeverAsDead() {
+    SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(5).build();
+    sim.startAll(1_000);
+    assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0);
+    sim.leave(7);
+    long took = sim.runUntil(() -> sim.detectedEverywhere(7), 10, 30_000);
+    assertTrue(took >= 0 && took < 5_000, "leave seen everywhere after " + took + " ms");
+    for (int i = 0; i < 50; i++) {
+      if (i != 7) {
+        assertEquals(MemberState.LEFT, sim.stateOf(i, 7), "n" + i + "'s view of n7");
+      }
+    }
+    assertEquals(0, sim.falseDeadDeclarations());
+  }
+
+  @Test
+  void underTenPercentLossLiveMembersAreSuspectedAndRefuteWhileACrashIsStillFound() {
+    SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(9).loss(0.10).build();
+    sim.startAll(1_000);
+    assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0, "join under 10% loss");
+    sim.runFor(60_000);
+    sim.crash(33);
+    assertTrue(sim.runUntil(() -> sim.detectedEverywhere(33), 100, 120_000) >= 0);
+    assertTrue(sim.lost() > 0.05 * sim.messages(), "the loss rate applied");
+    assertTrue(sim.counters().get("membership.suspected") > 0, "loss made some probe fail");
+    assertTrue(sim.counters().getOrDefault("membership.refuted", 0L) > 0,
+        "suspected live members refuted");
+    // Lifeguard's point: indirect probes and refutation keep live members from being declared
+    // dead by 10% loss (memberlist's own target).
+    assertEquals(0, sim.falselyDeadMembers(), "declared dead while running: " + sim.falselyDead());
+  }
+
+  @Test
+  void theBuilderRefusesWhatCannotBeSimulated() {
+    assertThrows(IllegalArgumentException.class, () -> SwimSimulation.builder().nodes(0));
+    assertThrows(IllegalArgumentException.class,
+        () -> SwimSimulation.builder().nodes(SwimSimulation.MAX_NODES + 1));
+    assertThrows(IllegalArgumentException.class, () -> SwimSimulation.builder().loss(1.0));
+    assertThrows(IllegalArgumentException.class, () -> SwimSimulation.builder().loss(-0.1));
+    assertThrows(IllegalArgumentException.class,
+        () -> SwimSimulation.builder().latencyMillis(5, 4));
+    assertThrows(IllegalArgumentException.class,
+        () -> SwimSimulation.builder().messageBudget(10));
+    SwimSimulation sim = SwimSimulation.builder().nodes(3).build();
+    assertThrows(IndexOutOfBoundsException.class, () -> sim.crash(3));
+    assertThrows(IllegalArgumentException.class, () -> sim.detectionMillis(1));
+  }
+}

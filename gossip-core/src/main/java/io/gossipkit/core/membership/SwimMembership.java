@@ -30,6 +30,7 @@ import io.gossipkit.core.membership.internal.TransmitLimitedQueue;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +63,10 @@ import java.util.function.ToIntFunction;
  *       every seed ({@link MemberSync}), retrying with doubling waits; after that it exchanges
  *       whole lists with one random live member every push-pull interval.
  *   <li><b>Leave and reaping.</b> {@link #leave()} announces LEFT; DEAD and LEFT members are
- *       removed after the dead retention.
+ *       removed after the dead retention. A removed member's last incarnation is remembered for
+ *       one more retention, so a stale ALIVE still in flight (a relayed broadcast, a push-pull
+ *       from a healed partition) cannot bring it back; the member itself, restarted at
+ *       incarnation 0, is told it is dead and refutes with a newer one, as before the removal.
  * </ul>
  *
  * <p>Single-threaded: every method runs on the node's executor. Only the given {@link Clock},
@@ -116,6 +120,14 @@ public final class SwimMembership {
   private final long probeTimeout;
   private final long gossipInterval;
   private final MemberTable table;
+  /**
+   * Members reaped within the last dead retention, oldest first, at most {@code maxMembers}: what
+   * {@link #onAlive} checks an ALIVE for an unknown member against.
+   */
+  private final LinkedHashMap<NodeId, Reaped> reaped = new LinkedHashMap<>();
+
+  /** What this node last knew of a member it reaped, and when it reaped it. */
+  private record Reaped(long incarnation, InetSocketAddress address, long at) {}
   private final TransmitLimitedQueue broadcasts;
   private final Map<Long, Relay> relays = new HashMap<>();
   private final Awareness awareness = new Awareness(MAX_AWARENESS);
@@ -454,7 +466,18 @@ public final class SwimMembership {
     for (Record r : gone) {
       table.remove(r.id);
       counters.add("membership.reaped", 1);
+      // Removed first, so the map stays in reaping order when a member is reaped again.
+      reaped.remove(r.id);
+      reaped.put(r.id, new Reaped(r.incarnation, r.address, clock.millis()));
       notifyChange(r.toMember(), null);
+    }
+    var oldest = reaped.values().iterator();
+    while (oldest.hasNext()) {
+      Reaped x = oldest.next();
+      if (x.at > cutoff && reaped.size() <= mconfig.maxMembers()) {
+        break;
+      }
+      oldest.remove();
     }
   }
 
@@ -645,6 +668,20 @@ public final class SwimMembership {
     Record r = table.get(u.id());
     long now = clock.millis();
     if (r == null) {
+      Reaped gone = reaped.get(u.id());
+      if (gone != null) {
+        if (u.incarnation() <= gone.incarnation) {
+          counters.add("membership.dropped_stale_alive", 1);
+          if (u.from().equals(u.id())) {
+            // The member itself, back at an incarnation this node declared dead (a restart
+            // starts again at 0): say so, and its refutation, newer, is taken.
+            send(u.address(), new MemberGossip(List.of(new MemberUpdate(u.id(), gone.address,
+                MemberState.DEAD, gone.incarnation, self))));
+          }
+          return;
+        }
+        reaped.remove(u.id());
+      }
       if (table.size() >= mconfig.maxMembers()) {
         counters.add("membership.dropped_table_full", 1);
         return;

@@ -230,6 +230,60 @@ public final class SwimSimulation {
     track(i);
   }
 
+  /**
+   * Restarts crashed node {@code i} now as a new process would: same id and address, a fresh
+   * membership at incarnation 0 that joins through node 0 again.
+   */
+  public void restart(int i) {
+    check(i);
+    if (!crashed.get(i)) {
+      throw new IllegalStateException("node " + i + " is running; crash it before a restart");
+    }
+    nodes[i] = new Node(i);
+    byAddress.put(nodes[i].address, nodes[i]);
+    crashed.clear(i);
+    left.clear(i);
+    started.clear(i);
+    goneAt.remove(i);
+    goneSince.remove(i);
+    start(i);
+  }
+
+  /**
+   * Hands {@code message} to node {@code to} now, as if node {@code from} had sent it (no loss,
+   * no latency): for stale or forged messages a test wants to see refused.
+   */
+  public void deliver(int from, int to, MembershipMessage message) {
+    check(from);
+    check(to);
+    Objects.requireNonNull(message, "message");
+    nodes[to].swim.receive(nodes[from].id, nodes[from].address, message);
+  }
+
+  /** The incarnation node {@code observer} holds for node {@code member}, or -1 if unknown. */
+  public long incarnationOf(int observer, int member) {
+    Member m = viewOf(observer, member);
+    return m == null ? -1 : m.incarnation();
+  }
+
+  /** Node {@code observer}'s record of node {@code member}, or null if it has none. */
+  private Member viewOf(int observer, int member) {
+    check(observer);
+    check(member);
+    for (Member m : nodes[observer].swim.members()) {
+      if (m.id().equals(nodes[member].id)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Node {@code i}'s address, as the others know it. */
+  public InetSocketAddress address(int i) {
+    check(i);
+    return nodes[i].address;
+  }
+
   /** Node {@code i} leaves now, as a node closed with {@code leave()} does, then stops. */
   public void leave(int i) {
     check(i);
@@ -359,14 +413,8 @@ public final class SwimSimulation {
 
   /** The state node {@code observer} holds for node {@code member}, or null if unknown. */
   public MemberState stateOf(int observer, int member) {
-    check(observer);
-    check(member);
-    for (Member m : nodes[observer].swim.members()) {
-      if (m.id().equals(nodes[member].id)) {
-        return m.state();
-      }
-    }
-    return null;
+    Member m = viewOf(observer, member);
+    return m == null ? null : m.state();
   }
 
   /** The id of node {@code i}: {@code n<i>}. */

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.MemberState;
+import io.gossipkit.api.message.MemberGossip;
+import io.gossipkit.api.message.MemberUpdate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,6 +110,70 @@ class SwimSimulationTest {
     // Lifeguard's point: indirect probes and refutation keep live members from being declared
     // dead by 10% loss (memberlist's own target).
     assertEquals(0, sim.falselyDeadMembers(), "declared dead while running: " + sim.falselyDead());
+  }
+
+  /** 20 nodes joined, node 5 crashed and declared DEAD everywhere; returns its last incarnation. */
+  private static long crashedAndDeadEverywhere(SwimSimulation sim) {
+    sim.startAll(1_000);
+    assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0);
+    long incarnation = sim.incarnationOf(1, 5);
+    sim.crash(5);
+    assertTrue(sim.runUntil(() -> sim.detectedEverywhere(5), 100, 120_000) >= 0);
+    return incarnation;
+  }
+
+  private static boolean reapedEverywhere(SwimSimulation sim, int member) {
+    for (int i = 0; i < sim.size(); i++) {
+      if (i != member && sim.stateOf(i, member) != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void aStaleAliveForAReapedMemberDoesNotBringItBack() {
+    SwimSimulation sim = SwimSimulation.builder().nodes(20).seed(21).build();
+    long incarnation = crashedAndDeadEverywhere(sim);
+    // Reaped at the end of a probe pass at least deadRetention (30 s on LAN) after the death.
+    assertTrue(sim.runUntil(() -> reapedEverywhere(sim, 5), 1_000, 120_000) >= 0,
+        "node 5 was never reaped");
+
+    // An ALIVE from node 5's life before the crash, still in flight (a relayed broadcast, or a
+    // push-pull from a node cut off since): node 5 itself is gone for good.
+    sim.deliver(1, 2, new MemberGossip(List.of(new MemberUpdate(sim.id(5), sim.address(5),
+        MemberState.ALIVE, incarnation, sim.id(5)))));
+    sim.runFor(10_000);
+    assertEquals(null, sim.stateOf(2, 5), "the stale ALIVE resurrected node 5 on node 2");
+    assertTrue(reapedEverywhere(sim, 5), "node 2 spread the stale ALIVE");
+    assertTrue(sim.counters().get("membership.dropped_stale_alive") >= 1);
+  }
+
+  @Test
+  void aRestartedMemberRejoinsWithANewerIncarnationAfterTheOthersReapedIt() {
+    SwimSimulation sim = SwimSimulation.builder().nodes(20).seed(22).build();
+    long incarnation = crashedAndDeadEverywhere(sim);
+    assertTrue(sim.runUntil(() -> reapedEverywhere(sim, 5), 1_000, 120_000) >= 0);
+
+    sim.restart(5); // incarnation 0 again, which the others remember as dead
+    long took = sim.runUntil(sim::allJoined, 10, 30_000);
+    assertTrue(took >= 0 && took < 5_000, "rejoined everywhere after " + took + " ms");
+    for (int i = 0; i < 20; i++) {
+      if (i != 5) {
+        assertEquals(MemberState.ALIVE, sim.stateOf(i, 5));
+        assertTrue(sim.incarnationOf(i, 5) > incarnation, "node " + i + " holds incarnation "
+            + sim.incarnationOf(i, 5) + ", the dead one was " + incarnation);
+      }
+    }
+  }
+
+  @Test
+  void aRestartedMemberRejoinsWhileTheOthersStillHoldItDead() {
+    SwimSimulation sim = SwimSimulation.builder().nodes(20).seed(23).build();
+    crashedAndDeadEverywhere(sim);
+    sim.restart(5);
+    long took = sim.runUntil(sim::allJoined, 10, 30_000);
+    assertTrue(took >= 0 && took < 5_000, "rejoined everywhere after " + took + " ms");
   }
 
   @Test

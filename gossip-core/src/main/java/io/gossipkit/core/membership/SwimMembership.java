@@ -126,6 +126,13 @@ public final class SwimMembership {
    */
   private final LinkedHashMap<NodeId, Reaped> reaped = new LinkedHashMap<>();
 
+  /**
+   * Members declared DEAD, in the order they died, with the time: those within {@code
+   * gossipToTheDead} are gossip targets too, found here without walking the whole table each
+   * gossip interval.
+   */
+  private final LinkedHashMap<NodeId, Long> deaths = new LinkedHashMap<>();
+
   /** What this node last knew of a member it reaped, and when it reaped it. */
   private record Reaped(long incarnation, InetSocketAddress address, long at) {}
   private final TransmitLimitedQueue broadcasts;
@@ -509,12 +516,16 @@ public final class SwimMembership {
   private List<NodeId> gossipTargets(int count) {
     long window = mconfig.gossipToTheDead().toMillis();
     List<NodeId> dead = new ArrayList<>();
-    if (window > 0) {
-      long since = clock.millis() - window;
-      for (Record r : table.records()) {
-        if (r.state == MemberState.DEAD && r.changedAt > since) {
-          dead.add(r.id);
-        }
+    long since = clock.millis() - window;
+    var oldest = deaths.values().iterator();
+    while (oldest.hasNext() && oldest.next() <= since) {
+      oldest.remove();
+    }
+    for (NodeId id : deaths.keySet()) {
+      Record r = table.get(id);
+      // Still DEAD since then: not refuted, not reaped.
+      if (r != null && r.state == MemberState.DEAD && r.changedAt > since) {
+        dead.add(id);
       }
     }
     return sample(count, null, false, dead);
@@ -706,7 +717,7 @@ public final class SwimMembership {
     r.state = MemberState.ALIVE;
     r.incarnation = u.incarnation();
     r.changedAt = now;
-    table.changed();
+    table.changed(before.state(), r);
     broadcasts.add(normalized(u));
     notifyChange(before, r.toMember());
   }
@@ -733,7 +744,7 @@ public final class SwimMembership {
     r.state = MemberState.SUSPECT;
     r.incarnation = u.incarnation();
     r.changedAt = clock.millis();
-    table.changed();
+    table.changed(before.state(), r);
     int n = table.liveCount() + 1;
     int k = config.suspicionMultiplier() - 2;
     if (n - 2 < k) {
@@ -772,7 +783,11 @@ public final class SwimMembership {
     r.state = u.state();
     r.incarnation = u.incarnation();
     r.changedAt = clock.millis();
-    table.changed();
+    table.changed(before.state(), r);
+    if (r.state == MemberState.DEAD && mconfig.gossipToTheDead().toMillis() > 0) {
+      deaths.remove(r.id); // to the end: the map stays in order of death
+      deaths.put(r.id, r.changedAt);
+    }
     broadcasts.add(withAddress(u, r));
     notifyChange(before, r.toMember());
   }
@@ -841,17 +856,15 @@ public final class SwimMembership {
     if (count <= 0 || all == 0) {
       return chosen;
     }
-    // A partial Fisher-Yates over the indexes: at most n steps, no retries.
-    int[] idx = new int[all];
-    for (int i = 0; i < all; i++) {
-      idx[i] = i;
-    }
+    // A partial Fisher-Yates over the indexes, at most n steps and no retries, with only the
+    // swapped positions stored: a pick of 3 among thousands allocates a few entries, not an
+    // array of thousands every gossip interval.
+    Map<Integer, Integer> swapped = new HashMap<>();
     for (int i = 0; i < all && chosen.size() < count; i++) {
       int j = i + random.nextInt(all - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-      int pick = idx[i];
+      int atI = swapped.getOrDefault(i, i);
+      int pick = swapped.getOrDefault(j, j);
+      swapped.put(j, atI);
       if (pick >= n) {
         chosen.add(recentlyDead.get(pick - n));
         counters.add("membership.gossip_to_dead", 1);

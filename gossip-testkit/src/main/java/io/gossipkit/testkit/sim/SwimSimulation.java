@@ -121,7 +121,9 @@ public final class SwimSimulation {
 
     Node(int index) {
       this.index = index;
-      this.id = NodeId.of("n" + index);
+      // The slot names the node's index without parsing: messages travel as objects here, so
+      // every record of this member holds this very id.
+      this.id = NodeId.withSlot("n" + index, index);
       this.address = InetSocketAddress.createUnresolved(id.value(), 1);
       Scheduler scheduler = (delay, task) -> schedule(Math.max(0, delay), () -> {
         if (!crashed.get(index)) {
@@ -485,6 +487,9 @@ public final class SwimSimulation {
   }
 
   private int indexOf(NodeId id) {
+    if (id.slot() >= 0 && id.slot() < n) {
+      return id.slot();
+    }
     String v = id.value();
     if (v.length() < 2 || v.charAt(0) != 'n') {
       return -1;

@@ -27,6 +27,12 @@ public final class TransmitLimitedQueue implements MembershipBroadcasts {
   private final TreeSet<Item> queue = new TreeSet<>(ORDER);
   private final Map<NodeId, Item> byMember = new HashMap<>();
   private long nextSeq;
+  /**
+   * The smallest size of any update ever queued: no item now queued is smaller, so a drain whose
+   * room has fallen below it can stop instead of walking the rest of the queue (thousands of
+   * items while a large cluster joins) for one that fits.
+   */
+  private int minBytes = Integer.MAX_VALUE;
 
   private static final class Item {
     final MemberUpdate update;
@@ -58,6 +64,7 @@ public final class TransmitLimitedQueue implements MembershipBroadcasts {
       queue.remove(old);
     }
     Item item = new Item(update, nextSeq++, sizeOf.applyAsInt(update));
+    minBytes = Math.min(minBytes, item.bytes);
     byMember.put(update.id(), item);
     queue.add(item);
   }
@@ -67,7 +74,7 @@ public final class TransmitLimitedQueue implements MembershipBroadcasts {
     List<Item> taken = new ArrayList<>();
     int used = 0;
     for (Item item : queue) {
-      if (taken.size() >= maxCount || maxBytes - used < 4) {
+      if (taken.size() >= maxCount || maxBytes - used < Math.max(4, minBytes)) {
         break;
       }
       if (used + item.bytes <= maxBytes) {

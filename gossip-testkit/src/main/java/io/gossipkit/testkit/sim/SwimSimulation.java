@@ -89,8 +89,8 @@ public final class SwimSimulation {
   private long falseDead;
   private final BitSet falselyDead = new BitSet();
   /** For each crashed or departed node: when each observer first saw it DEAD, LEFT or gone. */
-  private final Map<Integer, long[]> goneAt = new HashMap<>();
-  private final Map<Integer, Long> goneSince = new HashMap<>();
+  private final long[][] goneAt;
+  private final long[] goneSince;
 
   private static final class Event implements Comparable<Event> {
     final long at;
@@ -158,7 +158,7 @@ public final class SwimSimulation {
         return;
       }
       boolean gone = after == null || !after.state().isLive();
-      long[] seen = goneAt.get(subject);
+      long[] seen = goneAt[subject];
       if (gone && seen != null && seen[index] < 0) {
         seen[index] = now;
       }
@@ -182,6 +182,8 @@ public final class SwimSimulation {
     seed = b.seed;
     network = RandomSource.seeded(seed);
     nodes = new Node[n];
+    goneAt = new long[n][];
+    goneSince = new long[n];
     for (int i = 0; i < n; i++) {
       nodes[i] = new Node(i);
       byAddress.put(nodes[i].address, nodes[i]);
@@ -246,8 +248,7 @@ public final class SwimSimulation {
     crashed.clear(i);
     left.clear(i);
     started.clear(i);
-    goneAt.remove(i);
-    goneSince.remove(i);
+    goneAt[i] = null;
     start(i);
   }
 
@@ -305,8 +306,8 @@ public final class SwimSimulation {
   private void track(int i) {
     long[] seen = new long[n];
     Arrays.fill(seen, -1);
-    goneAt.put(i, seen);
-    goneSince.put(i, now);
+    goneAt[i] = seen;
+    goneSince[i] = now;
   }
 
   /** Runs every event due in the next {@code millis} virtual milliseconds. */
@@ -380,7 +381,7 @@ public final class SwimSimulation {
    * LEFT, or reaped).
    */
   public boolean detectedEverywhere(int i) {
-    long[] seen = goneAt.get(i);
+    long[] seen = goneAt[i];
     if (seen == null) {
       return false;
     }
@@ -397,11 +398,11 @@ public final class SwimSimulation {
    * gone, sorted; -1 for those that have not yet.
    */
   public long[] detectionMillis(int i) {
-    long[] seen = goneAt.get(i);
+    long[] seen = goneAt[i];
     if (seen == null) {
       throw new IllegalArgumentException("node " + i + " neither crashed nor left");
     }
-    long since = goneSince.get(i);
+    long since = goneSince[i];
     long[] out = new long[running()];
     int k = 0;
     for (int j = 0; j < n; j++) {

@@ -50,6 +50,18 @@ final class ProcessCpu {
     return b.toString();
   }
 
+  /**
+   * CPU time of the whole process so far (every thread, the collector's and the kernel's share
+   * included) in nanoseconds, as precise as the platform gives it; -1 where unknown.
+   */
+  static long processNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return -1;
+  }
+
   /** User and kernel ticks so far, or null where /proc is missing. */
   static long[] ticks() {
     try {

@@ -286,9 +286,16 @@ final class SyncBench implements Callable<Integer> {
     // The median of a few transfers, as the full sync's figure is the median of a few syncs:
     // one transfer on this kind of shared machine swung from 1,250 to 3,070 MB/s minutes apart.
     double[] raws = new double[RAW_TRANSFERS];
+    // CPU seconds of the process per byte moved, so a full sync's CPU can be set against what
+    // plain TCP spends on as many bytes (the two share the machine's cores).
+    double[] rawCpuPerByte = new double[RAW_TRANSFERS];
     for (int i = 0; i < RAW_TRANSFERS; i++) {
-      raws[i] = RawTcpThroughput.measure(ceilingBytes, 64 << 10,
-          Duration.ofSeconds(timeoutSeconds)).megabytesPerSecond();
+      long cpu0 = ProcessCpu.processNanos();
+      RawTcpThroughput.Result raw = RawTcpThroughput.measure(ceilingBytes, 64 << 10,
+          Duration.ofSeconds(timeoutSeconds));
+      raws[i] = raw.megabytesPerSecond();
+      rawCpuPerByte[i] = cpu0 < 0 ? Double.NaN
+          : (ProcessCpu.processNanos() - cpu0) / 1e9 / raw.bytes();
     }
     double rawMbps = median(raws);
     double sealedMbps = encryptedTcp(psk, ceilingBytes, timeout);
@@ -320,6 +327,7 @@ final class SyncBench implements Callable<Integer> {
       // first runs while the JIT is still compiling the engine's sync path; the median of the
       // others is the steady state, as after a JMH warm-up iteration.
       double[] rates = new double[fullSyncs];
+      double[] cpus = new double[fullSyncs];
       long fullNanos = 0;
       long fullWire = 0;
       for (int round = 0; round < fullSyncs; round++) {
@@ -338,10 +346,12 @@ final class SyncBench implements Callable<Integer> {
         long wire0 = a.wireOut() + b.wireOut();
         long[] cpu0 = ProcessCpu.ticks();
         Map<String, Long> threads0 = ProcessCpu.threads();
+        long cpuNanos0 = ProcessCpu.processNanos();
         t0 = System.nanoTime();
         b.strategy.ask();
         await("B to hold all " + keys + " keys", () -> fresh.changes.get() >= keys, timeout);
         fullNanos = System.nanoTime() - t0;
+        cpus[round] = cpuNanos0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpuNanos0) / 1e9;
         fullWire = a.wireOut() + b.wireOut() - wire0;
         rates[round] = fullWire * 1e3 / fullNanos;
         progress(err, "full sync %d of %d: %d wire bytes in %.2f s, %.1f MB/s%s", round + 1,
@@ -349,6 +359,7 @@ final class SyncBench implements Callable<Integer> {
       }
       Peer synced = b;
       double fullMbps = fullSyncs == 1 ? rates[0] : median(Arrays.copyOfRange(rates, 1, fullSyncs));
+      double fullCpu = fullSyncs == 1 ? cpus[0] : median(Arrays.copyOfRange(cpus, 1, fullSyncs));
 
       // Identical replicas: one exchange, over when no message has arrived for a while.
       settle(a, synced, timeout);
@@ -405,6 +416,11 @@ final class SyncBench implements Callable<Integer> {
       r.put("full_sync_first_mb_per_s", round(rates[0]));
       r.put("full_syncs", fullSyncs);
       r.put("full_sync_seconds", round(fullNanos / 1e9));
+      // Where the time goes on a machine with few cores: the process's CPU seconds per sync
+      // (median, as full_sync_mb_per_s), what plain TCP spent on as many bytes, and the cores.
+      r.put("full_sync_cpu_s", round(fullCpu));
+      r.put("raw_tcp_cpu_s_same_bytes", round(median(rawCpuPerByte) * fullWire));
+      r.put("available_processors", Runtime.getRuntime().availableProcessors());
       r.put("full_sync_wire_bytes", fullWire);
       r.put("full_sync_payload_mb_per_s", round(fullMbps * payload / fullWire));
       r.put("diff_seconds", round(diffNanos / 1e9));

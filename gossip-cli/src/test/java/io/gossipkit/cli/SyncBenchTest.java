@@ -30,6 +30,10 @@ class SyncBenchTest {
     assertTrue(number(json, "warm_up_transfers") >= 1, json);
     assertTrue(number(json, "raw_tcp_mb_per_s") > 0, json);
     assertTrue(number(json, "encrypted_tcp_mb_per_s") > 0, json);
+    // The CPU the sync and plain TCP spent (HotSpot reports process CPU time on every platform).
+    assertTrue(number(json, "full_sync_cpu_s") > 0, json);
+    assertTrue(number(json, "raw_tcp_cpu_s_same_bytes") > 0, json);
+    assertEquals(Runtime.getRuntime().availableProcessors(), number(json, "available_processors"));
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.gossipkit.cli.SimCommand.Formats;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.PeerSelectors;
 import io.gossipkit.core.Strategies;
+import io.gossipkit.crypto.handshake.ChannelCipher;
 import io.gossipkit.crypto.handshake.HandshakeConfig;
 import io.gossipkit.transport.tcp.RawTcpThroughput;
 import io.gossipkit.transport.tcp.TcpTransport;
@@ -155,12 +156,15 @@ final class SyncBench implements Callable<Integer> {
     final TcpTransport tcp;
     final OnDemand strategy = new OnDemand();
     final AtomicLong changes = new AtomicLong();
+    /** The AEAD sealing its TCP sessions (the handshake's default). */
+    final ChannelCipher cipher;
 
     Peer(String id, InetSocketAddress self, String otherId, InetSocketAddress other,
         GossipConfig config, byte[] psk) {
       HandshakeConfig hs = HandshakeConfig.builder().clusterLabel(LABEL).localNode(NodeId.of(id))
           .preSharedKey(psk).clock(Clock.system())
           .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES).build();
+      cipher = hs.channelCipher();
       tcp = TcpTransport.builder().bind(self).handshake(hs).build();
       node = GossipNodes.builder(config).id(id).transport(tcp)
           // Every TCP frame is already sealed by the transport's authenticated session: a
@@ -462,7 +466,7 @@ final class SyncBench implements Callable<Integer> {
       r.put("load_seconds", round(loadSeconds));
       r.put("warm_up_transfers", warmUps);
       r.put("transport", "tcp");
-      r.put("encryption", "tcp-session-aead");
+      r.put("encryption", "tcp-session-" + EnumFlag.spell(a.cipher));
     } finally {
       if (b != null) {
         b.close();

@@ -77,7 +77,7 @@ public final class Handshake {
     this.expectedPeer = expectedPeer;
     this.state = state;
     this.deadlineMillis = saturatedAdd(config.clock().millis(), config.timeoutMillis());
-    this.symmetric = SymmetricState.initialize(config.labelBytes());
+    this.symmetric = SymmetricState.initialize(config.labelBytes(), config.channelCipher());
     if (config.mode() == AuthMode.PSK) {
       // Noise psk0: the PSK enters the chaining key before anything else, so every key derived
       // afterwards, including the first message's tag key, depends on it.
@@ -280,7 +280,8 @@ public final class Handshake {
     if (payload == null) {
       throw new HandshakeException(
           HandshakeFailure.AUTHENTICATION_FAILED,
-          "INIT tag did not verify: wrong pre-shared key, wrong cluster label or altered message");
+          "INIT tag did not verify: wrong pre-shared key, wrong cluster label, another channel"
+              + " cipher or altered message");
     }
     if (!config.replayCache().firstSighting(eI)) {
       throw new HandshakeException(
@@ -342,8 +343,8 @@ public final class Handshake {
     if (body == null) {
       throw new HandshakeException(
           HandshakeFailure.AUTHENTICATION_FAILED,
-          "RESPONSE tag did not verify: wrong pre-shared key, wrong cluster label, altered or"
-              + " replayed message");
+          "RESPONSE tag did not verify: wrong pre-shared key, wrong cluster label, another"
+              + " channel cipher, altered or replayed message");
     }
     if (mode == AuthMode.ED25519
         && !Primitives.verify(peerKey, RESPONDER_SIG_CONTEXT, signedHash, body)) {
@@ -424,8 +425,13 @@ public final class Handshake {
                 "GossipKit session id".getBytes(StandardCharsets.US_ASCII),
                 symmetric.handshakeHash()),
             SecureChannel.SESSION_ID_BYTES);
-    byte[] send = initiator ? keys[0] : keys[1];
-    byte[] recv = initiator ? keys[1] : keys[0];
+    // Each direction's key is the first keyBytes of its 32-byte split output (HKDF output is
+    // uniform, so a prefix is as good a key of its length).
+    int keyBytes = config.channelCipher().keyBytes();
+    byte[] send = Arrays.copyOf(initiator ? keys[0] : keys[1], keyBytes);
+    byte[] recv = Arrays.copyOf(initiator ? keys[1] : keys[0], keyBytes);
+    Arrays.fill(keys[0], (byte) 0);
+    Arrays.fill(keys[1], (byte) 0);
     channel =
         new SecureChannel(
             peer, config.mode(), sessionId, initiator, send, recv, config.rekeyPolicy(),

@@ -48,6 +48,7 @@ public final class HandshakeConfig {
   private final long timeoutMillis;
   private final RekeyPolicy rekeyPolicy;
   private final int maxFrameBytes;
+  private final ChannelCipher channelCipher;
   private final HandshakeMetrics metrics;
   private final HandshakeReplayCache replayCache;
 
@@ -62,6 +63,7 @@ public final class HandshakeConfig {
     this.random = b.random == null ? new SecureRandom() : b.random;
     this.timeoutMillis = b.timeoutMillis;
     this.rekeyPolicy = b.rekeyPolicy;
+    this.channelCipher = b.channelCipher;
     this.maxFrameBytes = b.maxFrameBytes;
     this.metrics = b.metrics == null ? new HandshakeMetrics() : b.metrics;
     this.replayCache =
@@ -97,6 +99,11 @@ public final class HandshakeConfig {
   /** When channels made by these handshakes rekey. */
   public RekeyPolicy rekeyPolicy() {
     return rekeyPolicy;
+  }
+
+  /** The AEAD of the channels this config's handshakes establish. */
+  public ChannelCipher channelCipher() {
+    return channelCipher;
   }
 
   /** The largest frame plaintext a channel seals or accepts. */
@@ -149,6 +156,7 @@ public final class HandshakeConfig {
     private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
     private RekeyPolicy rekeyPolicy = RekeyPolicy.defaults();
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    private ChannelCipher channelCipher = ChannelCipher.AES_128_GCM;
     private HandshakeMetrics metrics;
     private HandshakeReplayCache replayCache;
 
@@ -248,6 +256,15 @@ public final class HandshakeConfig {
             "maxFrameBytes must be in [1, " + MAX_FRAME_BYTES_LIMIT + "], was " + bytes);
       }
       this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The AEAD that seals channel frames; must equal the peer's (a handshake between different
+     * choices fails). Default {@link ChannelCipher#AES_128_GCM}.
+     */
+    public Builder channelCipher(ChannelCipher cipher) {
+      this.channelCipher = Objects.requireNonNull(cipher, "channelCipher");
       return this;
     }
 

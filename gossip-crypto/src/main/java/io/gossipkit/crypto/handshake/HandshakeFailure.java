@@ -25,7 +25,10 @@ public enum HandshakeFailure {
   UNEXPECTED_PEER,
   /** The peer's ephemeral X25519 key is a low-order point (the shared secret would be zero). */
   BAD_KEY,
-  /** An AEAD tag did not verify: wrong pre-shared key, wrong cluster label or altered message. */
+  /**
+   * An AEAD tag did not verify: wrong pre-shared key, wrong cluster label, another channel cipher
+   * or altered message.
+   */
   AUTHENTICATION_FAILED,
   /** In {@link AuthMode#ED25519} mode, the peer's signature did not verify under its key. */
   BAD_SIGNATURE,

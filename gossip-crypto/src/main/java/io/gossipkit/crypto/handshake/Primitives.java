@@ -98,7 +98,10 @@ final class Primitives {
     return c;
   }
 
-  /** AES-256-GCM seal of {@code pt[off, off+len)}; returns ciphertext followed by the tag. */
+  /**
+   * AES-GCM seal of {@code pt[off, off+len)} (AES-128 or AES-256 by the key's length); returns
+   * ciphertext followed by the tag.
+   */
   static byte[] seal(byte[] key, long counter, byte[] ad, byte[] pt, int off, int len) {
     byte[] out = new byte[len + TAG_BYTES];
     sealInto(key, counter, ad, pt, off, len, out, 0);
@@ -117,7 +120,7 @@ final class Primitives {
   }
 
   /**
-   * AES-256-GCM open of {@code ct[off, off+len)} (ciphertext then tag) into {@code out} at {@code
+   * AES-GCM open of {@code ct[off, off+len)} (ciphertext then tag) into {@code out} at {@code
    * outOff}.
    *
    * @return false if the tag does not verify or the input is shorter than a tag; {@code out} may
@@ -137,7 +140,7 @@ final class Primitives {
   }
 
   /**
-   * AES-256-GCM open of {@code ct[off, off+len)} (ciphertext then tag).
+   * AES-GCM open of {@code ct[off, off+len)} (ciphertext then tag).
    *
    * @return the plaintext, or {@code null} if the tag does not verify or the input is shorter than
    *     a tag

@@ -19,10 +19,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <pre>
  * +-----------------------------+-------------------------------+-----------+
- * | more (1 bit) counter (63)   | AES-256-GCM ciphertext        | tag (16)  |
+ * | more (1 bit) counter (63)   | AES-GCM ciphertext            | tag (16)  |
  * +-----------------------------+-------------------------------+-----------+
  * nonce = 0x00000000 || counter; associated data = the 8 header bytes
  * </pre>
+ *
+ * <p>AES-128-GCM or AES-256-GCM, as the handshake's {@link ChannelCipher} chose (the key length
+ * tells which); a rekey keeps the length.
  *
  * <p>Every record but the last is full and has the {@code more} bit set; a frame of at most
  * {@value #RECORD_BYTES} bytes is one record with the bit clear, the layout of a single sealed
@@ -74,6 +77,13 @@ public final class SecureChannel {
   private final int maxFrameBytes;
   private final Direction send;
   private final Direction receive;
+
+  /** Length of the sending key: 16 for AES-128-GCM, 32 for AES-256-GCM. For tests. */
+  int keyBytes() {
+    synchronized (send) {
+      return send.key.length;
+    }
+  }
   private final AtomicLongArray rejections = new AtomicLongArray(ChannelFailure.values().length);
 
   SecureChannel(
@@ -380,7 +390,7 @@ public final class SecureChannel {
         for (int i = 0; i < 8; i++) {
           info[info.length - 1 - i] = (byte) (nextEpoch >>> (8 * i));
         }
-        byte[] newKey = Primitives.hkdf(sessionId, key, info, Primitives.KEY_BYTES);
+        byte[] newKey = Primitives.hkdf(sessionId, key, info, key.length);
         if (retired == null) {
           Arrays.fill(key, (byte) 0);
         } else {

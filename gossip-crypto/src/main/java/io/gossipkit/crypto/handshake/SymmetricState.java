@@ -32,13 +32,17 @@ final class SymmetricState {
     this.n = n;
   }
 
-  /** The state after hashing the protocol name and the prologue (the cluster label). */
-  static SymmetricState initialize(byte[] clusterLabel) {
+  /**
+   * The state after hashing the protocol name and the prologue: the cluster label, then the
+   * channel cipher, so that peers that differ in either fail the handshake.
+   */
+  static SymmetricState initialize(byte[] clusterLabel, ChannelCipher cipher) {
     byte[] h = Primitives.sha256(PROTOCOL_NAME);
     SymmetricState s = new SymmetricState(h.clone(), h, null, 0);
     // Length-prefixed so that no label is a prefix-collision of another.
     s.mixHash(new byte[] {(byte) clusterLabel.length});
     s.mixHash(clusterLabel);
+    s.mixHash(new byte[] {(byte) cipher.id()});
     return s;
   }
 

@@ -404,6 +404,40 @@ class HandshakeTest {
     assertEquals(HandshakeFailure.WRONG_MODE, expectFailure(r, i.start()));
   }
 
+  @ParameterizedTest
+  @EnumSource(ChannelCipher.class)
+  void bothSidesSealWithTheChannelCipherTheyChose(ChannelCipher cipher) throws Exception {
+    // A rekey every third frame: the derived keys keep the cipher's length.
+    RekeyPolicy often = RekeyPolicy.of(1 << 20, 3);
+    Fixtures.Run run = Fixtures.handshake(
+        Fixtures.psk(A, clock, b -> b.channelCipher(cipher).rekeyPolicy(often)),
+        Fixtures.psk(B, clock, b -> b.channelCipher(cipher).rekeyPolicy(often)));
+    SecureChannel ia = run.initiator().channel();
+    SecureChannel rb = run.responder().channel();
+    for (int i = 0; i < 10; i++) {
+      byte[] hello = ("hello " + i).getBytes(StandardCharsets.UTF_8);
+      assertArrayEquals(hello, rb.open(ia.seal(hello)));
+      assertArrayEquals(hello, ia.open(rb.seal(hello)));
+      assertEquals(cipher.keyBytes(), ia.keyBytes());
+      assertEquals(cipher.keyBytes(), rb.keyBytes());
+    }
+  }
+
+  @Test
+  void channelsSealWithAes128GcmUnlessConfiguredOtherwise() throws Exception {
+    assertEquals(ChannelCipher.AES_128_GCM, config(AuthMode.PSK, A).channelCipher());
+    Fixtures.Run run = Fixtures.handshake(config(AuthMode.ED25519, A), config(AuthMode.ED25519, B));
+    assertEquals(16, run.initiator().channel().keyBytes());
+  }
+
+  @Test
+  void differentChannelCiphersNeverAgree() {
+    Handshake i = Handshake.initiator(
+        Fixtures.psk(A, clock, b -> b.channelCipher(ChannelCipher.AES_256_GCM)));
+    Handshake r = Handshake.responder(config(AuthMode.PSK, B));
+    assertEquals(HandshakeFailure.AUTHENTICATION_FAILED, expectFailure(r, i.start()));
+  }
+
   @Test
   void differentClusterLabelsNeverAgreeInPskMode() {
     Handshake i = Handshake.initiator(Fixtures.psk(A, clock, b -> b.clusterLabel("other")));

@@ -12,7 +12,8 @@ final class RogueResponder {
   private RogueResponder() {}
 
   static byte[] respond(byte[] init, byte[] psk, NodeId self) {
-    SymmetricState s = SymmetricState.initialize(Fixtures.LABEL.getBytes(StandardCharsets.UTF_8));
+    SymmetricState s = SymmetricState.initialize(Fixtures.LABEL.getBytes(StandardCharsets.UTF_8),
+        ChannelCipher.AES_128_GCM);
     s.mixKey(psk);
     int prefix = init.length - Primitives.TAG_BYTES;
     s.mixHash(init, 0, prefix);

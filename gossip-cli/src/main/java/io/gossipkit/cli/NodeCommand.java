@@ -12,6 +12,8 @@ import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.crypto.Keyring;
 import io.gossipkit.crypto.PacketProtectors;
+import io.gossipkit.crypto.handshake.HandshakeConfig;
+import io.gossipkit.transport.tcp.TcpTransport;
 import io.gossipkit.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -76,6 +78,13 @@ final class NodeCommand implements Callable<Integer> {
           + " they come and go, and a stopped node leaves the cluster before it closes.")
   List<String> seeds = new ArrayList<>();
 
+  @Option(names = "--tcp",
+      description = "Also listen on TCP, on the same port as UDP, for messages too large for a"
+          + " datagram (values over about 1 KB, a large replica's range sync); peers must run"
+          + " with --tcp too. Its sessions are authenticated and sealed with AES-128-GCM under a"
+          + " key derived from the key file's primary key.")
+  boolean tcp;
+
   @Option(names = "--key-file", paramLabel = "FILE",
       description = "Keyring file written by 'gossip keygen' (owner-only permissions).")
   Path keyFile;
@@ -131,8 +140,14 @@ final class NodeCommand implements Callable<Integer> {
         tb.advertise(address(advertise, "--advertise"));
       }
       transport = tb.build();
+      Keyring keys = keys();
       GossipNodes.Builder b =
-          GossipNodes.builder(config).id(id).transport(transport).protector(protector());
+          GossipNodes.builder(config).id(id).transport(transport).protector(protector(keys));
+      if (tcp) {
+        // Bound now, so a --bind port of 0 is known before TCP takes the same number.
+        transport.bind();
+        b.largeMessageTransport(tcpTransport(config, keys, transport.localAddress().getPort()));
+      }
       for (String p : peers) {
         int at = p.indexOf('@');
         b.member(p.substring(0, at), address(p.substring(at + 1), "--peer"));
@@ -148,8 +163,8 @@ final class NodeCommand implements Callable<Integer> {
         b.seeds(joinThrough.build()).membership(timing.membership());
       }
       built = b.build();
-    } catch (IllegalArgumentException | IOException e) {
-      // Bad flags or an unreadable key file: say what is wrong, no stack trace.
+    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+      // Bad flags, an unreadable key file or a port taken: say what is wrong, no stack trace.
       spec.commandLine().getErr().println("gossip node: " + e.getMessage());
       return 2;
     }
@@ -162,10 +177,18 @@ final class NodeCommand implements Callable<Integer> {
               + transport.localAddress().getPort())
           + ",\"protector\":" + Json.str(protector)
           + ",\"membership\":" + Json.str(seeds.isEmpty() ? "static" : "swim")
+          + ",\"tcp\":" + tcp
           + ",\"peers\":" + peers.size() + "}");
       for (String kv : puts) {
         int eq = kv.indexOf('=');
-        node.put(kv.substring(0, eq), kv.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
+        try {
+          node.put(kv.substring(0, eq), kv.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // A value the node cannot send (too large for a datagram without --tcp, or over
+          // maxValueBytes): said plainly, and the node goes on without it.
+          spec.commandLine().getErr().println("gossip node: --put " + kv.substring(0, eq) + ": "
+              + e.getMessage() + (tcp ? "" : " (with gossip node: run every node with --tcp)"));
+        }
       }
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "gossip-node-stop"));
       if (stopOnEof) {
@@ -227,6 +250,10 @@ final class NodeCommand implements Callable<Integer> {
     if (keyFile != null && keyEnv != null) {
       return "--key-file and --key-env are alternatives; pass one";
     }
+    if (tcp && keyFile == null && keyEnv == null) {
+      return "--tcp needs --key-file or --key-env: TCP sessions are always authenticated, with a"
+          + " key derived from the keyring";
+    }
     if (runForMs < 0) {
       return "--run-for-ms must be >= 0, was " + runForMs;
     }
@@ -262,12 +289,46 @@ final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  private PacketProtector protector() throws IOException {
+  /** The keyring of --key-file or --key-env, or null for neither (plaintext). */
+  private Keyring keys() throws IOException {
+    if (keyFile != null) {
+      return Keyring.load(keyFile);
+    }
+    return keyEnv != null ? Keyring.fromEnvironment(keyEnv) : null;
+  }
+
+  private PacketProtector protector(Keyring keys) {
     if ("plaintext".equalsIgnoreCase(protector.trim())) {
       return PacketProtector.plaintext();
     }
-    Keyring keys = keyFile != null ? Keyring.load(keyFile) : Keyring.fromEnvironment(keyEnv);
     return PacketProtectors.byName(protector, keys, NodeId.of(id), Clock.system());
+  }
+
+  /** What the TCP handshake's pre-shared key is derived for; every node derives the same. */
+  static final String TCP_PSK_PURPOSE = "gossip node tcp handshake psk";
+
+  /**
+   * The large-message transport: TCP on {@code port} of the --bind host, its handshake keyed by
+   * a secret derived from the keyring's primary key (the same on every node holding the file;
+   * during a key rotation, nodes whose primaries differ cannot open TCP sessions until they agree
+   * again, while UDP keeps working with either key).
+   */
+  private TcpTransport tcpTransport(GossipConfig config, Keyring keys, int port) {
+    InetSocketAddress udp = address(bind, "--bind");
+    HandshakeConfig hs = HandshakeConfig.builder()
+        .clusterLabel(label)
+        .localNode(NodeId.of(id))
+        .preSharedKey(keys.deriveSecret(keys.primaryId(), TCP_PSK_PURPOSE))
+        .clock(Clock.system())
+        .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES)
+        .build();
+    TcpTransport.Builder tb = TcpTransport.builder()
+        .bind(new InetSocketAddress(udp.getAddress(), port))
+        .handshake(hs);
+    if (advertise != null) {
+      tb.advertise(address(advertise, "--advertise"));
+    }
+    return tb.build();
   }
 
   /** Parses HOST:PORT, or [IPv6]:PORT, looking the host up if it is a name. */

@@ -88,13 +88,33 @@ class MultiProcessClusterTest {
 
   @Test
   void aKeyWrittenOnOneOfFiveNodeProcessesReachesAllFive(@TempDir Path dir) throws Exception {
-    writeOnOneAndSeeItEverywhere(dir, NODES, false);
+    writeOnOneAndSeeItEverywhere(dir, NODES, false, false, "hello-from-node-0");
+  }
+
+  @Test
+  void aValueTooLargeForADatagramTravelsOverTcpBetweenThreeNodeProcesses(@TempDir Path dir)
+      throws Exception {
+    // 20,000 bytes: fifteen datagrams' worth, so it can only go over the nodes' TCP transports.
+    String big = "v".repeat(20_000);
+    List<Child> children = writeOnOneAndSeeItEverywhere(dir, 3, false, true, big);
+    for (Child c : children) {
+      String started = c.await("\"event\":\"started\"", 1);
+      assertTrue(started.contains("\"tcp\":true"), started);
+      String stopped = c.await("\"event\":\"stopped\"", 1);
+      assertTrue(stopped.contains("\"large_transport.closed.handshake_failed\":0"), stopped);
+      if (!c.id.equals("node-0")) {
+        java.util.regex.Matcher in =
+            java.util.regex.Pattern.compile("\"large_transport.bytes.in\":(\\d+)").matcher(stopped);
+        assertTrue(in.find() && Long.parseLong(in.group(1)) > 20_000,
+            c.id + " did not receive the value over TCP: " + stopped);
+      }
+    }
   }
 
   @Test
   void threeNodeProcessesJoinThroughOneSeedNamedByHostWithSwimAndShareAKey(@TempDir Path dir)
       throws Exception {
-    List<Child> children = writeOnOneAndSeeItEverywhere(dir, 3, true);
+    List<Child> children = writeOnOneAndSeeItEverywhere(dir, 3, true, false, "hello-from-node-0");
     for (Child c : children) {
       String started = c.await("\"event\":\"started\"", 1);
       assertTrue(started.contains("\"membership\":\"swim\""), started);
@@ -107,8 +127,8 @@ class MultiProcessClusterTest {
    * With {@code swim} every node joins through node 1, named {@code localhost:PORT} (node 1 names
    * itself), instead of listing the others.
    */
-  private List<Child> writeOnOneAndSeeItEverywhere(Path dir, int n, boolean swim)
-      throws Exception {
+  private List<Child> writeOnOneAndSeeItEverywhere(
+      Path dir, int n, boolean swim, boolean tcp, String value) throws Exception {
     Path keyFile = dir.resolve("cluster.key");
     KeyFiles.writeNew(keyFile, 1, AeadAlgorithm.AES_256_GCM, Keyring.randomKey(), false);
     List<InetSocketAddress> addresses = freeUdpPorts(n);
@@ -117,20 +137,20 @@ class MultiProcessClusterTest {
       // The writer starts last, once every other process is listening, so that its first push
       // is not lost to a JVM still starting (the rounds would repair it, only later).
       for (int i = 1; i < n; i++) {
-        children.add(start(i, addresses, keyFile, dir, null, swim));
+        children.add(start(i, addresses, keyFile, dir, null, swim, tcp));
       }
       for (Child c : children) {
         assertNotNull(c.await("\"event\":\"started\"", START_TIMEOUT_MS),
             c.id + " did not start: " + c.seen);
       }
-      Child writer = start(0, addresses, keyFile, dir, "greeting=hello-from-node-0", swim);
+      Child writer = start(0, addresses, keyFile, dir, "greeting=" + value, swim, tcp);
       children.add(writer);
       assertNotNull(writer.await("\"event\":\"started\"", START_TIMEOUT_MS), "writer did not start");
 
       for (Child c : children) {
         String change = c.await("\"key\":\"greeting\"", CONVERGE_TIMEOUT_MS);
         assertNotNull(change, c.id + " never saw the key; it printed " + c.seen);
-        assertTrue(change.contains("\"value\":\"hello-from-node-0\""), change);
+        assertTrue(change.contains("\"value\":\"" + value + "\""), c.id + " printed another value");
         assertTrue(change.contains("\"origin\":\"node-0\""), change);
       }
 
@@ -153,8 +173,8 @@ class MultiProcessClusterTest {
   }
 
   private static Child start(
-      int i, List<InetSocketAddress> addresses, Path keyFile, Path dir, String put, boolean swim)
-      throws IOException {
+      int i, List<InetSocketAddress> addresses, Path keyFile, Path dir, String put, boolean swim,
+      boolean tcp) throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(
         java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -175,6 +195,9 @@ class MultiProcessClusterTest {
           cmd.add("node-" + j + "@127.0.0.1:" + addresses.get(j).getPort());
         }
       }
+    }
+    if (tcp) {
+      cmd.add("--tcp");
     }
     if (put != null) {
       cmd.add("--put");

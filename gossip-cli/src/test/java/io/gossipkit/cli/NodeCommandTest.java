@@ -52,4 +52,22 @@ class NodeCommandTest {
     assertTrue(lines[lines.length - 1].startsWith("{\"event\":\"stopped\",\"id\":\"solo\",\"keys\":1"),
         lines[lines.length - 1]);
   }
+
+  @Test
+  void tcpWithoutAKeyIsRefusedBecauseItsSessionsAreAlwaysAuthenticated() {
+    CliRun.Result r = gossip("node", "--id", "a", "--bind", "127.0.0.1:0", "--protector",
+        "plaintext", "--tcp", "--run-for-ms", "1");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--tcp needs --key-file or --key-env"), r.err());
+  }
+
+  @Test
+  void aValueTooLargeForADatagramIsRefusedWithTheWayOutAndTheNodeGoesOn() {
+    CliRun.Result r = gossip("node", "--id", "solo", "--bind", "127.0.0.1:0", "--protector",
+        "plaintext", "--put", "big=" + "v".repeat(5_000), "--put", "small=v", "--run-for-ms", "300");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("gossip node: --put big: value of 5000 bytes")
+        && r.err().contains("run every node with --tcp"), r.err());
+    assertTrue(r.out().contains("\"key\":\"small\""), r.out());
+  }
 }

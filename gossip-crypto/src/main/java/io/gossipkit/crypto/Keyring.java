@@ -4,6 +4,7 @@ import io.gossipkit.crypto.internal.KeyEntry;
 import io.gossipkit.crypto.internal.KeyFileFormat;
 import io.gossipkit.crypto.internal.KeySet;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * The cluster's symmetric keys: several installed keys with int ids, one of them primary. The
@@ -242,6 +246,39 @@ public final class Keyring {
     dropped.forEach(KeyEntry::destroy);
     unused.forEach(KeyEntry::destroy);
   }
+
+  /**
+   * A 32-byte secret for another use of the cluster's key, without handing out the key itself:
+   * HKDF-SHA256 with key {@code id} as input, the salt {@code "GossipKit keyring secret"} and
+   * {@code purpose} (UTF-8) as info. Different purposes give unrelated secrets, and none reveals
+   * the key or seals packets. For example the pre-shared key of the TCP handshake, so a node
+   * needs one key file for both transports.
+   *
+   * @throws IllegalArgumentException if no key {@code id} is installed or {@code purpose} is empty
+   */
+  public byte[] deriveSecret(int id, String purpose) {
+    Objects.requireNonNull(purpose, "purpose");
+    if (purpose.isEmpty()) {
+      throw new IllegalArgumentException("purpose must not be empty");
+    }
+    KeyEntry e = keys.get().get(id);
+    if (e == null) {
+      throw new IllegalArgumentException("cannot derive from key " + id + ": it is not installed");
+    }
+    byte[] ikm = e.copyKey();
+    try {
+      HKDFBytesGenerator hkdf = new HKDFBytesGenerator(SHA256Digest.newInstance());
+      hkdf.init(new HKDFParameters(ikm, DERIVE_SALT, purpose.getBytes(StandardCharsets.UTF_8)));
+      byte[] out = new byte[KeyEntry.KEY_BYTES];
+      hkdf.generateBytes(out, 0, out.length);
+      return out;
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+    }
+  }
+
+  private static final byte[] DERIVE_SALT =
+      "GossipKit keyring secret".getBytes(StandardCharsets.US_ASCII);
 
   /** The id of the key that seals. */
   public int primaryId() {

@@ -291,4 +291,32 @@ class KeyringTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void derivedSecretsAreTheSameWhereTheKeyIsAndUnrelatedAcrossPurposesAndKeys() {
+    byte[] key = Keyring.randomKey();
+    Keyring a = Keyring.of(1, key.clone());
+    Keyring b = Keyring.of(1, key.clone());
+    byte[] secret = a.deriveSecret(1, "tcp psk");
+    assertEquals(32, secret.length);
+    assertArrayEquals(secret, b.deriveSecret(1, "tcp psk"), "every holder of the key derives it");
+    assertFalse(Arrays.equals(secret, a.deriveSecret(1, "another purpose")));
+    assertFalse(Arrays.equals(secret, key), "the secret is not the key itself");
+    Keyring other = Keyring.of(1, Keyring.randomKey());
+    assertFalse(Arrays.equals(secret, other.deriveSecret(1, "tcp psk")));
+    // RFC 5869 HKDF-SHA256, salt "GossipKit keyring secret", info the purpose; the expected
+    // bytes computed independently (Python's hmac and hashlib) for a key of 32 zero bytes.
+    assertEquals("fdd607f3e14c9d4b6f268bfd4f1dae89667378fa1fe79282c9891708516f21c2",
+        java.util.HexFormat.of().formatHex(Keyring.of(7, new byte[32]).deriveSecret(7, "p")));
+  }
+
+  @Test
+  void derivingFromAMissingKeyOrForNoPurposeIsRefused() {
+    Keyring k = Keyring.of(1, Keyring.randomKey());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> k.deriveSecret(2, "tcp psk"));
+    assertTrue(e.getMessage().contains("key 2"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> k.deriveSecret(1, ""));
+    assertThrows(NullPointerException.class, () -> k.deriveSecret(1, null));
+  }
 }

@@ -4,6 +4,7 @@ import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.RandomSource;
 import io.gossipkit.cli.SimCommand.Format;
 import io.gossipkit.cli.SimCommand.Formats;
+import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.testkit.sim.SwimSimulation;
 import java.io.PrintWriter;
@@ -82,6 +83,13 @@ final class SwimSimCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   int leave;
 
+  @Option(names = "--writes", paramLabel = "W", defaultValue = "0",
+      description = "Key/value writes, 0 to 1000. With any, every node also runs the production"
+          + " gossip engine (GossipNodes' default strategy) over its SWIM view; the first write is"
+          + " made as the crashes happen, one more every second, each on a surviving node, and"
+          + " write_spread says when the survivors held them. Default: ${DEFAULT-VALUE}.")
+  int writes;
+
   @Option(names = "--loss", paramLabel = "P", defaultValue = "0",
       description = "Chance that any one message is lost, in [0, 1). Default: ${DEFAULT-VALUE}.")
   double loss;
@@ -138,6 +146,9 @@ final class SwimSimCommand implements Callable<Integer> {
       super(Preset.class);
     }
   }
+
+  /** Bytes of each written value. */
+  private static final int WRITE_VALUE_BYTES = 100;
 
   /** Join and detection steps: fine enough for sub-second figures, coarse enough to be cheap. */
   private static final long STEP_MILLIS = 10;
@@ -202,6 +213,9 @@ final class SwimSimCommand implements Callable<Integer> {
     if (settleSeconds < 0 || observeSeconds < 0) {
       return "--settle and --observe must be >= 0";
     }
+    if (writes < 0 || writes > 1000) {
+      return "--writes must be in [0, 1000], was " + writes;
+    }
     if (limitSeconds < 1) {
       return "--limit must be >= 1, was " + limitSeconds;
     }
@@ -212,9 +226,13 @@ final class SwimSimCommand implements Callable<Integer> {
     long wall0 = System.nanoTime();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long cpu0 = mx.getCurrentThreadCpuTime();
-    SwimSimulation sim = SwimSimulation.builder()
+    SwimSimulation.Builder builder = SwimSimulation.builder()
         .nodes(nodes).seed(rootSeed).config(preset.config).membership(preset.membership)
-        .loss(loss).latencyMillis(minLatency, maxLatency).build();
+        .loss(loss).latencyMillis(minLatency, maxLatency);
+    if (writes > 0) {
+      builder.engines(GossipNodes.defaultStrategy(preset.config));
+    }
+    SwimSimulation sim = builder.build();
     long limit = limitSeconds * 1000L;
 
     sim.startAll(1_000);
@@ -237,17 +255,33 @@ final class SwimSimCommand implements Callable<Integer> {
     departed.forEach(sim::leave);
     List<Integer> gone = new ArrayList<>(crashed);
     gone.addAll(departed);
-    long detect = sim.runUntil(
-        () -> gone.stream().allMatch(sim::detectedEverywhere), STEP_MILLIS, limit);
-    if (detect < 0) {
-      throw new IllegalStateException("not every survivor saw every crash and departure within "
-          + limitSeconds + " virtual seconds");
+    // Writes while the departures are still being found out: the first now, one a second after,
+    // each on a survivor (the part of the shuffled order that neither crashed nor left).
+    List<String> keys = new ArrayList<>();
+    int survivors = nodes - crash - leave;
+    byte[] value = new byte[WRITE_VALUE_BYTES];
+    for (int w = 0; w < writes; w++) {
+      if (w > 0) {
+        sim.runFor(1_000);
+      }
+      String key = "w" + w;
+      value[0] = (byte) w;
+      sim.put(order[crash + leave + w % survivors], key, value);
+      keys.add(key);
+    }
+    long waited = sim.runUntil(() -> gone.stream().allMatch(sim::detectedEverywhere)
+        && keys.stream().allMatch(sim::heldEverywhere), STEP_MILLIS, limit);
+    if (waited < 0) {
+      throw new IllegalStateException("not every survivor saw every crash and departure"
+          + (writes > 0 ? " and held every write" : "") + " within " + limitSeconds
+          + " virtual seconds");
     }
 
     long messages0 = sim.messages();
     long bytes0 = sim.bytes();
+    long engineMessages0 = sim.engineMessages();
+    long engineBytes0 = sim.engineBytes();
     sim.runFor(observeSeconds * 1000L);
-    int survivors = nodes - crash - leave;
     double perNodeSecond = observeSeconds == 0 ? 0 : survivors * (double) observeSeconds;
 
     Map<String, Object> r = new LinkedHashMap<>();
@@ -260,7 +294,12 @@ final class SwimSimCommand implements Callable<Integer> {
     r.put("join_s", seconds(join));
     r.put("crash_detection", crashed.isEmpty() ? null : percentiles(sim, crashed));
     r.put("leave_detection", departed.isEmpty() ? null : percentiles(sim, departed));
-    r.put("all_seen_s", seconds(detect));
+    r.put("all_seen_s", gone.isEmpty() ? null : seconds(gone.stream()
+        .mapToLong(g -> { long[] d = sim.detectionMillis(g); return d[d.length - 1]; })
+        .max().getAsLong()));
+    r.put("writes", writes);
+    r.put("write_spread", writes == 0 ? null : percentiles(keys.stream()
+        .flatMapToLong(k -> Arrays.stream(sim.spreadMillis(k))).toArray()));
     r.put("false_dead", sim.falseDeadDeclarations());
     r.put("false_dead_after_crash", sim.falseDeadDeclarations() - falseBefore);
     r.put("false_dead_members", sim.falselyDeadMembers());
@@ -271,6 +310,10 @@ final class SwimSimCommand implements Callable<Integer> {
         / perNodeSecond));
     r.put("bytes_per_node_s", perNodeSecond == 0 ? 0 : round((sim.bytes() - bytes0)
         / perNodeSecond));
+    r.put("kv_messages_per_node_s", perNodeSecond == 0 ? 0
+        : round((sim.engineMessages() - engineMessages0) / perNodeSecond));
+    r.put("kv_bytes_per_node_s", perNodeSecond == 0 ? 0
+        : round((sim.engineBytes() - engineBytes0) / perNodeSecond));
     r.put("messages", sim.messages());
     r.put("lost", sim.lost());
     r.put("virtual_s", seconds(sim.elapsedMillis()));
@@ -282,13 +325,14 @@ final class SwimSimCommand implements Callable<Integer> {
 
   /** Detection times over every (survivor, member) pair, in seconds. */
   private static Map<String, Object> percentiles(SwimSimulation sim, List<Integer> members) {
-    List<Long> all = new ArrayList<>();
-    for (int m : members) {
-      for (long t : sim.detectionMillis(m)) {
-        all.add(t);
-      }
-    }
-    long[] v = all.stream().mapToLong(Long::longValue).sorted().toArray();
+    return percentiles(members.stream()
+        .flatMapToLong(m -> Arrays.stream(sim.detectionMillis(m))).toArray());
+  }
+
+  /** First, median, 99th percentile and last of {@code millis}, in seconds. */
+  private static Map<String, Object> percentiles(long[] millis) {
+    long[] v = millis.clone();
+    Arrays.sort(v);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("first_s", seconds(v[0]));
     p.put("p50_s", seconds(v[(v.length - 1) / 2]));

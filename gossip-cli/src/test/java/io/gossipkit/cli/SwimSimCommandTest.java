@@ -62,6 +62,27 @@ class SwimSimCommandTest {
   }
 
   @Test
+  void writesMadeWhileAMemberCrashesAreFollowedUntilEverySurvivorHoldsThem() {
+    CliRun.Result r = gossip("sim", "swim", "--nodes", "30", "--crash", "1", "--writes", "3",
+        "--loss", "0.02", "--observe", "10", "--seed", "8", "--format", "json");
+    assertEquals(0, r.exitCode(), r.err());
+    String json = r.out().strip();
+    assertEquals(3, field(json, "writes"));
+    Matcher spread = Pattern.compile("\"write_spread\":\\{\"first_s\":([0-9.]+),\"p50_s\":"
+        + "([0-9.]+),\"p99_s\":([0-9.]+),\"last_s\":([0-9.]+)\\}").matcher(json);
+    assertTrue(spread.find(), json);
+    assertEquals(0.0, Double.parseDouble(spread.group(1)), "a writer holds its write at once");
+    // The run only ends once every survivor held all three: the last time is a real one.
+    double last = Double.parseDouble(spread.group(4));
+    assertTrue(last > 0 && last < 60, json);
+    assertTrue(field(json, "kv_messages_per_node_s") >= 0 && json.contains("\"kv_bytes_per_node_s\":"),
+        json);
+    CliRun.Result without = gossip("sim", "swim", "--nodes", "5", "--observe", "1", "--seed", "8",
+        "--format", "json");
+    assertTrue(without.out().contains("\"writes\":0,\"write_spread\":null"), without.out());
+  }
+
+  @Test
   void tableIsTheDefaultAndNestedFieldsAreFlattened() {
     CliRun.Result r = gossip("sim", "swim", "--nodes", "10", "--observe", "5", "--seed", "2");
     assertEquals(0, r.exitCode(), r.err());

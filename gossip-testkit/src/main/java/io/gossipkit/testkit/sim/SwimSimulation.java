@@ -3,6 +3,8 @@ package io.gossipkit.testkit.sim;
 import static io.gossipkit.api.internal.Arguments.atLeast;
 
 import io.gossipkit.api.Cancellable;
+import io.gossipkit.api.DisseminationStrategy;
+import io.gossipkit.api.Entry;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.Member;
 import io.gossipkit.api.MemberState;
@@ -10,9 +12,12 @@ import io.gossipkit.api.NodeId;
 import io.gossipkit.api.RandomSource;
 import io.gossipkit.api.Scheduler;
 import io.gossipkit.api.SeedProvider;
+import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.api.message.MembershipMessage;
 import io.gossipkit.core.Counters;
+import io.gossipkit.core.EngineEnvironment;
+import io.gossipkit.core.GossipEngine;
 import io.gossipkit.core.codec.KryoCodec;
 import io.gossipkit.core.membership.MembershipConfig;
 import io.gossipkit.core.membership.SwimMembership;
@@ -26,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * SWIM membership of N nodes under virtual time and one seed: every node runs the production
@@ -80,6 +86,10 @@ public final class SwimSimulation {
   private long seq;
   private long messages;
   private long bytes;
+  private long engineMessages;
+  private long engineBytes;
+  /** Each node's key/value strategy, or null for membership alone. */
+  private final Supplier<DisseminationStrategy> strategy;
   private long lost;
   private long eventCount;
   private final BitSet crashed = new BitSet();
@@ -116,6 +126,8 @@ public final class SwimSimulation {
     final NodeId id;
     final InetSocketAddress address;
     final SwimMembership swim;
+    /** The node's key/value engine over its SWIM view, or null for membership alone. */
+    final GossipEngine engine;
     /** Members other than itself this node sees ALIVE, kept by its listener. */
     int aliveSeen;
 
@@ -143,6 +155,21 @@ public final class SwimSimulation {
           .sizer(codec::encodedSize, budget)
           .build();
       swim.listener(this::onChange);
+      if (strategy == null) {
+        engine = null;
+      } else {
+        // Its own environment: its own random source (seeded apart from the membership's) and a
+        // scheduler that falls silent when the node crashes, as the membership's does.
+        EngineEnvironment env = EngineEnvironment.builder()
+            .config(config)
+            .clock(() -> now)
+            .scheduler(scheduler)
+            .random(RandomSource.seeded(~(seed * 0x9E3779B97F4A7C15L + index)))
+            .sink((from, to, m) -> sendToEngine(this, to, m))
+            .build();
+        engine = new GossipEngine(id, env, strategy.get(), swim.peers());
+        engine.listener((previous, current) -> onWrite(index, current));
+      }
     }
 
     private void onChange(Member before, Member after) {
@@ -180,6 +207,7 @@ public final class SwimSimulation {
     minLatency = b.minLatencyMillis;
     maxLatency = b.maxLatencyMillis;
     seed = b.seed;
+    strategy = b.strategy;
     network = RandomSource.seeded(seed);
     nodes = new Node[n];
     goneAt = new long[n][];
@@ -212,6 +240,9 @@ public final class SwimSimulation {
     if (!started.get(i) && !crashed.get(i)) {
       started.set(i);
       nodes[i].swim.start();
+      if (nodes[i].engine != null) {
+        nodes[i].engine.start();
+      }
     }
   }
 
@@ -231,7 +262,14 @@ public final class SwimSimulation {
     }
     crashed.set(i);
     nodes[i].swim.stop();
+    stopEngine(i);
     track(i);
+  }
+
+  private void stopEngine(int i) {
+    if (nodes[i].engine != null) {
+      nodes[i].engine.stop();
+    }
   }
 
   /**
@@ -300,6 +338,7 @@ public final class SwimSimulation {
     schedule(config.gossipInterval().toMillis() * 2, () -> {
       crashed.set(i);
       nodes[i].swim.stop();
+      stopEngine(i);
     });
   }
 
@@ -341,6 +380,94 @@ public final class SwimSimulation {
       }
       runFor(Math.min(step, limitMillis - (now - begin)));
     }
+  }
+
+  // ---------------------------------------------------------------- key/value writes
+
+  /** One write being followed: its version and when each node first held it (-1: not yet). */
+  private record Write(Version version, long at, long[] heldAt) {}
+
+  private final Map<String, Write> writes = new HashMap<>();
+
+  /**
+   * Writes {@code value} under {@code key} on running node {@code i} now, through its engine, and
+   * follows it: {@link #heldEverywhere} and {@link #spreadMillis} tell when the running nodes held
+   * it. Needs {@link Builder#engines}.
+   */
+  public Version put(int i, String key, byte[] value) {
+    check(i);
+    if (strategy == null) {
+      throw new IllegalStateException("no engines: build with engines(strategy) to write keys");
+    }
+    if (!isRunning(i)) {
+      throw new IllegalStateException("node " + i + " is not running");
+    }
+    long[] heldAt = new long[n];
+    Arrays.fill(heldAt, -1);
+    // Registered first: the writer's own engine reports the write as it makes it.
+    Write w = new Write(null, now, heldAt);
+    writes.put(key, w);
+    Version v = nodes[i].engine.put(key, value);
+    writes.put(key, new Write(v, now, heldAt));
+    heldAt[i] = now;
+    return v;
+  }
+
+  private void onWrite(int node, Entry current) {
+    if (current == null) {
+      return;
+    }
+    Write w = writes.get(current.key());
+    if (w != null && w.heldAt[node] < 0
+        && (w.version == null || w.version.equals(current.version()))) {
+      w.heldAt[node] = now;
+    }
+  }
+
+  /** True if every running node holds the version of {@code key} that {@link #put} wrote. */
+  public boolean heldEverywhere(String key) {
+    long[] held = write(key).heldAt;
+    for (int j = 0; j < n; j++) {
+      if (isRunning(j) && held[j] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Milliseconds from the write of {@code key} until each running node held it, sorted; -1 for
+   * those that do not yet.
+   */
+  public long[] spreadMillis(String key) {
+    Write w = write(key);
+    long[] out = new long[running()];
+    int k = 0;
+    for (int j = 0; j < n; j++) {
+      if (isRunning(j)) {
+        out[k++] = w.heldAt[j] < 0 ? -1 : w.heldAt[j] - w.at;
+      }
+    }
+    Arrays.sort(out);
+    return out;
+  }
+
+  private Write write(String key) {
+    Write w = writes.get(key);
+    if (w == null) {
+      throw new IllegalArgumentException("no write of '" + key + "' was made with put");
+    }
+    return w;
+  }
+
+  /** Key/value engine messages sent so far, lost ones included (0 without engines). */
+  public long engineMessages() {
+    return engineMessages;
+  }
+
+  /** Encoded bytes of every key/value engine message sent so far. */
+  public long engineBytes() {
+    return engineBytes;
   }
 
   // ---------------------------------------------------------------- what the nodes see
@@ -511,6 +638,31 @@ public final class SwimSimulation {
     return () -> e.cancelled = true;
   }
 
+  /** One message's one-way latency, uniform in [min, max] ms. */
+  private long latency() {
+    return minLatency + (maxLatency > minLatency ? network.nextInt(maxLatency - minLatency + 1) : 0);
+  }
+
+  /** An engine's message to the engine of {@code to}, over the same lossy network. */
+  private void sendToEngine(Node from, NodeId to, GossipMessage message) {
+    engineMessages++;
+    engineBytes += codec.encodedSize(message);
+    int t = indexOf(to);
+    if (t < 0 || (loss > 0 && network.nextDouble() < loss)) {
+      lost++;
+      return;
+    }
+    long latency = latency();
+    schedule(latency, () -> {
+      Node target = nodes[t];
+      if (crashed.get(t) || !started.get(t) || target.engine == null) {
+        lost++;
+        return;
+      }
+      target.engine.receive(from.id, message);
+    });
+  }
+
   private void send(Node from, InetSocketAddress to, GossipMessage message) {
     int size = codec.encodedSize(message);
     if (size > budget) {
@@ -525,8 +677,7 @@ public final class SwimSimulation {
       lost++;
       return;
     }
-    long latency = minLatency + (maxLatency > minLatency
-        ? network.nextInt(maxLatency - minLatency + 1) : 0);
+    long latency = latency();
     MembershipMessage m = (MembershipMessage) message;
     schedule(latency, () -> {
       if (crashed.get(target.index) || !started.get(target.index)) {
@@ -551,8 +702,20 @@ public final class SwimSimulation {
     private int minLatencyMillis = 1;
     private int maxLatencyMillis = 5;
     private int messageBudget;
+    private Supplier<DisseminationStrategy> strategy;
 
     private Builder() {}
+
+    /**
+     * Runs a production {@link GossipEngine} on every node too, each with a strategy from {@code
+     * v} and its node's SWIM view as its peers, its messages over the same network: writes
+     * ({@link #put}) then spread as they would between real nodes while members come and go.
+     * Default: none (membership alone).
+     */
+    public Builder engines(Supplier<DisseminationStrategy> v) {
+      strategy = Objects.requireNonNull(v, "strategy");
+      return this;
+    }
 
     /** Nodes, 1 to {@value SwimSimulation#MAX_NODES}. Default: 100. */
     public Builder nodes(int v) {

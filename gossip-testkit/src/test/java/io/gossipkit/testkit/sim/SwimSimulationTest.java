@@ -10,6 +10,7 @@ import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.MemberState;
 import io.gossipkit.api.message.MemberGossip;
 import io.gossipkit.api.message.MemberUpdate;
+import io.gossipkit.core.GossipNodes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -174,6 +175,71 @@ class SwimSimulationTest {
     sim.restart(5);
     long took = sim.runUntil(sim::allJoined, 10, 30_000);
     assertTrue(took >= 0 && took < 5_000, "rejoined everywhere after " + took + " ms");
+  }
+
+  private static SwimSimulation withEngines(int nodes, long seed, double loss) {
+    return SwimSimulation.builder().nodes(nodes).seed(seed).loss(loss)
+        .engines(GossipNodes.defaultStrategy(GossipConfig.lan())).build();
+  }
+
+  @Test
+  void aWriteSpreadsToEveryNodeThroughTheEnginesOverTheirSwimViews() {
+    SwimSimulation sim = withEngines(30, 31, 0);
+    sim.startAll(1_000);
+    assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0);
+    sim.put(3, "k", new byte[] {1});
+    long took = sim.runUntil(() -> sim.heldEverywhere("k"), 10, 30_000);
+    // Rumor mongering with lazy pushes, fanout 3, 200 ms rounds: a few rounds for 30 nodes.
+    assertTrue(took >= 0 && took < 5_000, "write held everywhere after " + took + " ms");
+    long[] spread = sim.spreadMillis("k");
+    assertEquals(30, spread.length);
+    assertEquals(0, spread[0], "the writer holds it at once");
+    assertTrue(spread[29] <= took, Arrays.toString(spread));
+    assertTrue(sim.engineMessages() > 0 && sim.engineBytes() > 0);
+  }
+
+  @Test
+  void aWriteMadeAsAMemberCrashesStillReachesEverySurvivor() {
+    SwimSimulation sim = withEngines(30, 32, 0.05);
+    sim.startAll(1_000);
+    assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0);
+    sim.crash(7);
+    sim.put(3, "k", new byte[] {2});
+    long took = sim.runUntil(() -> sim.heldEverywhere("k"), 10, 60_000);
+    assertTrue(took >= 0, "the write never reached every survivor under 5% loss");
+    assertEquals(29, sim.spreadMillis("k").length, "the crashed node is not waited for");
+  }
+
+  @Test
+  void aRunWithEnginesIsReproducedExactlyByItsSeed() {
+    long[][] spreads = new long[2][];
+    long[] messages = new long[2];
+    for (int r = 0; r < 2; r++) {
+      SwimSimulation sim = withEngines(20, 33, 0.05);
+      sim.startAll(1_000);
+      sim.runUntil(sim::allJoined, 100, 60_000);
+      sim.crash(4);
+      sim.put(9, "k", new byte[] {3});
+      sim.runFor(20_000);
+      spreads[r] = sim.spreadMillis("k");
+      messages[r] = sim.engineMessages();
+    }
+    assertArrayEquals(spreads[0], spreads[1]);
+    assertEquals(messages[0], messages[1]);
+  }
+
+  @Test
+  void writesNeedEnginesAndARunningWriter() {
+    SwimSimulation bare = SwimSimulation.builder().nodes(3).build();
+    bare.startAll(0);
+    bare.runFor(1);
+    assertThrows(IllegalStateException.class, () -> bare.put(0, "k", new byte[0]));
+    SwimSimulation sim = withEngines(3, 1, 0);
+    sim.startAll(0);
+    sim.runFor(1);
+    sim.crash(1);
+    assertThrows(IllegalStateException.class, () -> sim.put(1, "k", new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> sim.spreadMillis("never-written"));
   }
 
   @Test

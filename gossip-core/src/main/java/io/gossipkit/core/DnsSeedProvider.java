@@ -152,9 +152,12 @@ public final class DnsSeedProvider implements SeedProvider {
       // Due again at once: the next seeds() tries again rather than waiting a whole interval.
       lastStart = Long.MIN_VALUE;
       resolving.set(false);
-      rejected.incrementAndGet();
-      LOG.log(Level.WARNING, "gossip: seed names " + names + " not resolved: the resolver executor"
-          + " refused the task (" + e.getMessage() + ")");
+      long times = rejected.incrementAndGet();
+      // Logged the first time and every hundredth after, not on each join retry.
+      if (times % 100 == 1) {
+        LOG.log(Level.WARNING, "gossip: seed names " + names + " not resolved: the resolver"
+            + " executor refused the task (" + e.getMessage() + "), " + times + " time(s)");
+      }
     }
   }
 

@@ -83,6 +83,12 @@ final class SwimSimCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   int leave;
 
+  @Option(names = "--restart",
+      description = "Once every survivor saw the crashes (and held the writes), restart the"
+          + " crashed nodes as new processes (incarnation 0, empty replica) and time their rejoin"
+          + " (rejoin_s) and, with --writes, until they hold every write again (rejoin_writes_s).")
+  boolean restart;
+
   @Option(names = "--writes", paramLabel = "W", defaultValue = "0",
       description = "Key/value writes, 0 to 1000. With any, every node also runs the production"
           + " gossip engine (GossipNodes' default strategy) over its SWIM view; the first write is"
@@ -277,6 +283,34 @@ final class SwimSimCommand implements Callable<Integer> {
           + " virtual seconds");
     }
 
+    // Read before any restart, which starts the restarted nodes' records afresh.
+    Map<String, Object> crashDetection = crashed.isEmpty() ? null : percentiles(sim, crashed);
+    Map<String, Object> leaveDetection = departed.isEmpty() ? null : percentiles(sim, departed);
+    Double allSeen = gone.isEmpty() ? null : seconds(gone.stream()
+        .mapToLong(g -> { long[] d = sim.detectionMillis(g); return d[d.length - 1]; })
+        .max().getAsLong());
+    Map<String, Object> writeSpread = writes == 0 ? null : percentiles(keys.stream()
+        .flatMapToLong(k -> Arrays.stream(sim.spreadMillis(k))).toArray());
+    Long rejoin = null;
+    Long rejoinWrites = null;
+    if (restart && !crashed.isEmpty()) {
+      crashed.forEach(sim::restart);
+      rejoin = sim.runUntil(sim::allJoined, STEP_MILLIS, limit);
+      if (rejoin < 0) {
+        throw new IllegalStateException("the restarted nodes did not rejoin within "
+            + limitSeconds + " virtual seconds");
+      }
+      if (writes > 0) {
+        long more = sim.runUntil(
+            () -> keys.stream().allMatch(sim::heldEverywhere), STEP_MILLIS, limit);
+        if (more < 0) {
+          throw new IllegalStateException("the restarted nodes did not get every write back within "
+              + limitSeconds + " virtual seconds");
+        }
+        rejoinWrites = rejoin + more;
+      }
+    }
+
     long messages0 = sim.messages();
     long bytes0 = sim.bytes();
     long engineMessages0 = sim.engineMessages();
@@ -292,14 +326,14 @@ final class SwimSimCommand implements Callable<Integer> {
     r.put("loss", loss);
     r.put("seed", rootSeed);
     r.put("join_s", seconds(join));
-    r.put("crash_detection", crashed.isEmpty() ? null : percentiles(sim, crashed));
-    r.put("leave_detection", departed.isEmpty() ? null : percentiles(sim, departed));
-    r.put("all_seen_s", gone.isEmpty() ? null : seconds(gone.stream()
-        .mapToLong(g -> { long[] d = sim.detectionMillis(g); return d[d.length - 1]; })
-        .max().getAsLong()));
+    r.put("crash_detection", crashDetection);
+    r.put("leave_detection", leaveDetection);
+    r.put("all_seen_s", allSeen);
     r.put("writes", writes);
-    r.put("write_spread", writes == 0 ? null : percentiles(keys.stream()
-        .flatMapToLong(k -> Arrays.stream(sim.spreadMillis(k))).toArray()));
+    r.put("write_spread", writeSpread);
+    r.put("restarted", restart ? crashed.size() : 0);
+    r.put("rejoin_s", rejoin == null ? null : seconds(rejoin));
+    r.put("rejoin_writes_s", rejoinWrites == null ? null : seconds(rejoinWrites));
     r.put("false_dead", sim.falseDeadDeclarations());
     r.put("false_dead_after_crash", sim.falseDeadDeclarations() - falseBefore);
     r.put("false_dead_members", sim.falselyDeadMembers());

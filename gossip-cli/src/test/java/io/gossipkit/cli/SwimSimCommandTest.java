@@ -83,6 +83,20 @@ class SwimSimCommandTest {
   }
 
   @Test
+  void restartedNodesRejoinAndGetTheWritesBackWithinSeconds() {
+    CliRun.Result r = gossip("sim", "swim", "--nodes", "30", "--crash", "2", "--writes", "2",
+        "--restart", "--observe", "5", "--seed", "9", "--format", "json");
+    assertEquals(0, r.exitCode(), r.err());
+    String json = r.out().strip();
+    assertEquals(2, field(json, "restarted"));
+    double rejoin = field(json, "rejoin_s");
+    double writesBack = field(json, "rejoin_writes_s");
+    // Not the 30 s of the periodic anti-entropy: the first round with a live peer syncs.
+    assertTrue(rejoin > 0 && rejoin <= writesBack && writesBack < 5, json);
+    assertTrue(field(json, "refuted") >= 2, "each restarted node refuted its DEAD record: " + json);
+  }
+
+  @Test
   void tableIsTheDefaultAndNestedFieldsAreFlattened() {
     CliRun.Result r = gossip("sim", "swim", "--nodes", "10", "--observe", "5", "--seed", "2");
     assertEquals(0, r.exitCode(), r.err());

@@ -60,13 +60,14 @@ class CompositeStrategyTest {
   private final GossipEngine engine = cluster.add(0, composite);
 
   @Test
-  void fastRunsEveryRoundAndBackupEveryBackupEveryRounds() {
+  void fastRunsEveryRoundAndBackupEveryBackupEveryRoundsAfterAFirstOne() {
     for (int i = 0; i < 9; i++) {
       cluster.round(0);
     }
 
     assertEquals(9, fast.rounds);
-    assertEquals(3, backup.rounds);
+    // Rounds 3, 6 and 9, and round 1: the first that found a live peer.
+    assertEquals(3 + 1, backup.rounds);
   }
 
   @Test
@@ -77,8 +78,31 @@ class CompositeStrategyTest {
     }
 
     assertEquals(0, fast.rounds);
-    assertEquals(2, backup.rounds);
+    assertEquals(2 + 1, backup.rounds);
     assertFalse(composite.isIdle(), "the backup is periodic: the composite never idles");
+  }
+
+  @Test
+  void theBackupRunsAtOnceWhenAPeerIsFirstLiveAndThenOnlyAtItsPace() {
+    // A node alone (its one peer down): nothing to sync with, so the first sync waits.
+    cluster.membership().setDown(1, true);
+    cluster.round(0); // round 1
+    assertEquals(0, backup.rounds);
+    // The peer appears (a node that has just joined): the very next round syncs with it.
+    cluster.membership().setDown(1, false);
+    cluster.round(0); // round 2: not one of the backup's own (3, 6, ...)
+    assertEquals(1, backup.rounds, "the round after a peer is live runs the backup");
+    cluster.round(0); // round 3
+    assertEquals(2, backup.rounds, "then at its pace");
+    cluster.round(0);
+    cluster.round(0); // rounds 4 and 5
+    assertEquals(2, backup.rounds);
+    // A peer that goes and comes back does not start another immediate sync.
+    cluster.membership().setDown(1, true);
+    cluster.round(0); // round 6: the pace's, peer or not
+    cluster.membership().setDown(1, false);
+    cluster.round(0); // round 7
+    assertEquals(3, backup.rounds);
   }
 
   @Test

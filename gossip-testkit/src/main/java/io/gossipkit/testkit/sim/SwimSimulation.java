@@ -274,7 +274,8 @@ public final class SwimSimulation {
 
   /**
    * Restarts crashed node {@code i} now as a new process would: same id and address, a fresh
-   * membership at incarnation 0 that joins through node 0 again.
+   * membership at incarnation 0 that joins through node 0 again, and, with engines, an empty
+   * replica (the writes it held count as not held until it gets them again).
    */
   public void restart(int i) {
     check(i);
@@ -287,6 +288,10 @@ public final class SwimSimulation {
     left.clear(i);
     started.clear(i);
     goneAt[i] = null;
+    // A new process holds none of the writes its earlier life held.
+    for (Write w : writes.values()) {
+      w.heldAt[i] = -1;
+    }
     start(i);
   }
 

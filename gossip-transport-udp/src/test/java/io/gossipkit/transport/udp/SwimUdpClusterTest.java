@@ -51,6 +51,7 @@ class SwimUdpClusterTest {
   static final class Cluster implements AutoCloseable {
     final List<GossipNode> nodes = new ArrayList<>();
     final List<UdpTransport> transports = new ArrayList<>();
+    Keyring keys;
 
     @Override
     public void close() {
@@ -74,6 +75,7 @@ class SwimUdpClusterTest {
     GossipConfig config = testConfig();
     Keyring keys = Keyring.generate();
     Cluster c = new Cluster();
+    c.keys = keys;
     try {
       for (int i = 0; i < size; i++) {
         c.transports.add(
@@ -144,6 +146,36 @@ class SwimUdpClusterTest {
       assertTrue(await(() -> c.nodes.stream().allMatch(n -> alive(n) == 4), 20_000),
           () -> "not every node joined through localhost:port: " + c.nodes.stream()
               .map(n -> n.id() + " " + n.members()).collect(Collectors.joining("; ")));
+    }
+  }
+
+  @Test
+  void aNodeThatJoinsLaterHoldsTheClustersStateWithinSecondsNotAtTheNextPeriodicSync()
+      throws Exception {
+    try (Cluster c = joinThroughSeed(4)) {
+      assertTrue(await(() -> c.nodes.stream().allMatch(n -> alive(n) == 4), 20_000));
+      byte[] value = "before-the-join".getBytes(StandardCharsets.UTF_8);
+      c.nodes.get(1).put("k", value);
+      assertTrue(await(() -> c.nodes.stream()
+          .allMatch(n -> Arrays.equals(value, n.get("k").orElse(new byte[0]))), 20_000));
+      Thread.sleep(2_000); // the rumor goes cold: only anti-entropy can bring the key now
+
+      GossipConfig config = testConfig();
+      UdpTransport t = UdpTransport.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+          .maxPacketBytes(config.maxPacketBytes()).build().bind();
+      c.transports.add(t);
+      GossipNode late = GossipNodes.builder(config).id("late")
+          .transport(t)
+          .protector(PacketProtectors.aes256Gcm(c.keys, NodeId.of("late"), Clock.system()))
+          .seeds(SeedProvider.of(List.of(c.transports.get(0).localAddress())))
+          .membership(MembershipConfig.lan())
+          .build();
+      c.nodes.add(late);
+      late.start();
+      // Periodic anti-entropy comes every antiEntropyInterval (LAN: far more than the 10 s
+      // allowed here); the first round that finds a live peer syncs at once.
+      assertTrue(await(() -> Arrays.equals(value, late.get("k").orElse(new byte[0])), 10_000),
+          "the late node did not get the key within 10 s: " + late.metrics().counters());
     }
   }
 

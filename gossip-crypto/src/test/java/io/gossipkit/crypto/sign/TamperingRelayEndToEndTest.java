@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Test;
  */
 class TamperingRelayEndToEndTest {
   private static final int NODES = 6;
+  /** Most writes a test makes before the relay must have had its chance to tamper. */
+  private static final int MAX_WRITES = 20;
   private static final String MALICIOUS = "node-5";
   private static final byte[] ALTERED = "altered".getBytes(StandardCharsets.UTF_8);
   private static final byte[] FORGED = "forged".getBytes(StandardCharsets.UTF_8);
@@ -185,6 +187,19 @@ class TamperingRelayEndToEndTest {
     // The malicious node must have learned the writes, rewritten them, and been refused.
     await("the malicious node holds every genuine write (so it has relayed them)", genuine,
         () -> genuine.keySet().stream().allMatch(k -> nodes.get(MALICIOUS).get(k).isPresent()));
+    // Whether a tampered copy reaches an honest node before the genuine one is the threads'
+    // timing: more writes, one at a time, until both kinds of tampering have been refused.
+    for (int w = 3; w < MAX_WRITES
+        && (honestCount("dropped.bad_signature") == 0 || honestCount("dropped.unsigned") == 0);
+        w++) {
+      String key = "key-" + w;
+      byte[] value = ("genuine-" + w).getBytes(StandardCharsets.UTF_8);
+      genuine.put(key, value);
+      nodes.get(id(w % 3)).put(key, value);
+      await("the malicious node holds " + key, genuine,
+          () -> nodes.get(MALICIOUS).get(key).isPresent());
+      Thread.sleep(100);
+    }
     await("honest nodes refused altered and forged signatures", genuine,
         () -> honestCount("dropped.bad_signature") > 0);
     await("honest nodes refused stripped signatures", genuine,
@@ -205,16 +220,24 @@ class TamperingRelayEndToEndTest {
     // Signatures optional: the relay keeps (now wrong) signatures on what it alters and forges.
     // Stripping them would get through in this mode, which is why requireSignatures exists.
     cluster(false, false);
-    byte[] value = "genuine".getBytes(StandardCharsets.UTF_8);
-    Map<String, byte[]> genuine = Map.of("k", value);
-    nodes.get(id(1)).put("k", value);
-
-    await("the malicious node holds the write", genuine,
-        () -> nodes.get(MALICIOUS).get("k").isPresent());
+    Map<String, byte[]> genuine = new HashMap<>();
+    // The relay can tamper with a write only if it passes the write on before every honest node
+    // has it from an honest path, which the threads' timing decides: a few writes, one at a
+    // time, until one of its tampered copies has reached an honest node.
+    for (int w = 0; w < MAX_WRITES && honestCount("dropped.bad_signature") == 0; w++) {
+      String key = "k" + w;
+      byte[] value = ("genuine-" + w).getBytes(StandardCharsets.UTF_8);
+      genuine.put(key, value);
+      nodes.get(id(1)).put(key, value);
+      await("the malicious node holds " + key, genuine,
+          () -> nodes.get(MALICIOUS).get(key).isPresent());
+      Thread.sleep(100);
+    }
     await("honest nodes refused bad signatures", genuine,
         () -> honestCount("dropped.bad_signature") > 0);
-    await("every honest node holds the write", genuine,
-        () -> honest().stream().allMatch(n -> n.get("k").isPresent()));
+    await("every honest node holds every write", genuine,
+        () -> honest().stream().allMatch(
+            n -> genuine.keySet().stream().allMatch(k -> n.get(k).isPresent())));
     Thread.sleep(300);
 
     assertHonestNodesHoldOnlyGenuineWrites(genuine);

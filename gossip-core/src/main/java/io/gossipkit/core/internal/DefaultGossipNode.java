@@ -95,6 +95,23 @@ public final class DefaultGossipNode implements GossipNode {
   private final PacketProtector protector;
   private final Codec codec;
   private final Map<NodeId, InetSocketAddress> addresses;
+  /**
+   * With SWIM: where senders the member table does not hold yet sent from, most recent last, at
+   * most {@value #MAX_REPLY_ADDRESSES}. A member that has just joined reaches others before news
+   * of its join does; without this, their answers to it (its first anti-entropy exchange, a rumor
+   * request) were dropped as for an unknown peer. Only senders whose packets opened under the
+   * cluster's key get here. Used on the node's executor only.
+   */
+  private final LinkedHashMap<NodeId, InetSocketAddress> replyAddresses =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<NodeId, InetSocketAddress> eldest) {
+          return size() > MAX_REPLY_ADDRESSES;
+        }
+      };
+
+  /** Most senders unknown to the member table whose address is kept for replies. */
+  static final int MAX_REPLY_ADDRESSES = 256;
   private final Map<NodeId, InetSocketAddress> largeAddresses;
   private final PacketAssembler assembler;
   /** Bytes sealing adds to a packet of this node, measured once: the budget's true overhead. */
@@ -610,7 +627,11 @@ public final class DefaultGossipNode implements GossipNode {
 
   /** Where {@code peer} receives datagrams: from SWIM if it runs, else the static map. */
   private InetSocketAddress addressOf(NodeId peer) {
-    return membership != null ? membership.addressOf(peer) : addresses.get(peer);
+    if (membership == null) {
+      return addresses.get(peer);
+    }
+    InetSocketAddress a = membership.addressOf(peer);
+    return a != null ? a : replyAddresses.get(peer);
   }
 
   /**
@@ -721,6 +742,9 @@ public final class DefaultGossipNode implements GossipNode {
       detector.heartbeat(sender, env.clock().millis());
     }
     if (!(message instanceof MembershipMessage)) {
+      if (membership != null && membership.addressOf(sender) == null && from != null) {
+        replyAddresses.put(sender, from);
+      }
       engine.receive(sender, message);
     } else if (membership != null && !engine.isStopped()) {
       membership.receive(sender, from, (MembershipMessage) message);

@@ -625,7 +625,10 @@ public final class DefaultGossipNode implements GossipNode {
     transmit(transport, to, addressOf(to), plaintext, messages);
   }
 
-  /** Where {@code peer} receives datagrams: from SWIM if it runs, else the static map. */
+  /**
+   * Where {@code peer} receives datagrams: from SWIM if it runs (for a sender SWIM does not hold
+   * yet, where its last packet came from: {@link #replyAddresses}), else the static map.
+   */
   private InetSocketAddress addressOf(NodeId peer) {
     if (membership == null) {
       return addresses.get(peer);

@@ -63,6 +63,12 @@ public final class RangeIndex {
   private long[][] bucketHashes;
   private Entry[][] bucketEntries;
   private int[] bucketSizes;
+  /**
+   * Slots a bucket starts with: 4, or room for about as many keys as an average bucket will hold
+   * once a reserved size is reached, so a replica filled to a size it reserved (a full sync)
+   * grows its buckets at most once instead of doubling each from 4.
+   */
+  private int firstCapacity = 4;
   /** The last key hashed, and its hash: a store's lookup and its update hash the same key. */
   private String lastKey;
   private long lastKeyHash;
@@ -187,6 +193,11 @@ public final class RangeIndex {
     if (d > depth) {
       rebuild(d);
     }
+    int perBucket = expected >> (4 * depth);
+    if (perBucket > 0) {
+      firstCapacity = Math.max(firstCapacity,
+          Math.min(4 * KEYS_PER_LEAF, Integer.highestOneBit(perBucket) << 1));
+    }
   }
 
   /** Adds {@code e}, whose key the index does not hold; {@code entryHash} is its EntryHash. */
@@ -244,8 +255,8 @@ public final class RangeIndex {
     }
     pos = -pos - 1;
     if (bucketHashes[b] == null) {
-      bucketHashes[b] = new long[4];
-      bucketEntries[b] = new Entry[4];
+      bucketHashes[b] = new long[firstCapacity];
+      bucketEntries[b] = new Entry[firstCapacity];
     } else if (n == bucketHashes[b].length) {
       bucketHashes[b] = Arrays.copyOf(bucketHashes[b], n * 2);
       bucketEntries[b] = Arrays.copyOf(bucketEntries[b], n * 2);
@@ -268,6 +279,11 @@ public final class RangeIndex {
     int lo = 0;
     int hi = bucketSizes[b] - 1;
     long[] hs = bucketHashes[b];
+    if (hi < 0 || Long.compareUnsigned(hs[hi], h) < 0) {
+      // After the bucket's last key: how a full sync fills a replica, whose entries arrive in
+      // hash order, so each of its lookups and inserts (two per entry) skips the binary search.
+      return -hi - 2;
+    }
     Entry[] es = bucketEntries[b];
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;

@@ -54,6 +54,16 @@ final class ProcessCpu {
    * CPU time of the whole process so far (every thread, the collector's and the kernel's share
    * included) in nanoseconds, as precise as the platform gives it; -1 where unknown.
    */
+  /**
+   * Milliseconds the JIT compilers have spent so far, or -1 where the JVM does not say: a
+   * benchmark is warm once this stops growing.
+   */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime() : -1;
+  }
+
   static long processNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean) {

@@ -104,7 +104,8 @@ final class SyncBench implements Callable<Integer> {
   @Option(names = "--full-syncs", paramLabel = "K", defaultValue = "5",
       description = "Timed full syncs, each into a fresh empty node B, after untimed warm-up syncs"
           + " (the first on a cold JVM: full_sync_first_mb_per_s) repeated until two in a row"
-          + " gain under 10% on the best; full_sync_mb_per_s is the timed ones' median. 1 to 10."
+          + " gain under 10% on the best and let the JIT compile for under a tenth of their"
+          + " time (at most 30); full_sync_mb_per_s is the timed ones' median. 1 to 10."
           + " Default: ${DEFAULT-VALUE}.")
   int fullSyncs;
 
@@ -259,7 +260,13 @@ final class SyncBench implements Callable<Integer> {
   /** Most warm-up transfers of {@link #WARM_UP_BYTES} each. */
   private static final int MAX_WARM_UPS = 12;
   /** Most untimed full syncs before the timed ones, the cold first one included. */
-  private static final int MAX_SYNC_WARM_UPS = 10;
+  private static final int MAX_SYNC_WARM_UPS = 30;
+
+  /**
+   * Share of a warm-up sync's time the JIT may spend compiling for the sync to count as steady
+   * (see the warm-up in {@link #measure}).
+   */
+  private static final double JIT_QUIET_SHARE = 0.1;
 
   /** Plain-TCP transfers whose median is {@code raw_tcp_mb_per_s}. */
   private static final int RAW_TRANSFERS = 3;
@@ -335,18 +342,22 @@ final class SyncBench implements Callable<Integer> {
       progress(err, "loaded %d keys into A in %.1f s", keys, loadSeconds);
 
       // Full syncs: each time a fresh, empty B (same id and address) asks A for everything. The
-      // first runs on a cold JVM (full_sync_first_mb_per_s). Then, as the sealed-TCP ceiling
-      // above and as JMH's warm-up iterations, untimed syncs repeat until two in a row gain under
-      // 10% on the best before them: the JIT compiles the sync's per-chunk paths over several
-      // syncs, and its compiler threads take CPU from the sync while it does (measured: syncs
-      // 2 to 5 at 290-330 MB/s, 6 to 10 at 375-470). The median of --full-syncs timed syncs after
-      // that is the steady state.
+      // first runs on a cold JVM (full_sync_first_mb_per_s). Then, as JMH's warm-up iterations,
+      // untimed syncs repeat until two in a row are steady: under 10% faster than the best before
+      // them, and with the JIT compiling for under a tenth of the sync's time. The JIT compiles
+      // the sync's per-chunk paths (called a few hundred times a sync, not a million) over a
+      // dozen syncs or more, and its compiler threads take one of the two cores from the sync
+      // while they do. The rate alone looked flat long before that: measured, the JIT spent
+      // 100-600 ms in each of syncs 2 to 16 (0.3-0.5 s each, 250-420 MB/s) and under 40 ms in
+      // each after, which ran at 440-520 MB/s. The median of --full-syncs timed syncs after that
+      // is the steady state; full_sync_jit_ms says how quiet the JIT was during them.
       List<Double> rates = new ArrayList<>();
       List<Double> cpus = new ArrayList<>();
+      List<Double> jits = new ArrayList<>();
       double firstRate = 0;
       int syncWarmUps = 0;
       double bestSync = 0;
-      int flatSyncs = 0;
+      int steadySyncs = 0;
       long fullNanos = 0;
       long fullWire = 0;
       for (int round = 0; rates.size() < fullSyncs; round++) {
@@ -366,34 +377,41 @@ final class SyncBench implements Callable<Integer> {
         long[] cpu0 = ProcessCpu.ticks();
         Map<String, Long> threads0 = ProcessCpu.threads();
         long cpuNanos0 = ProcessCpu.processNanos();
+        long jit0 = ProcessCpu.jitMillis();
         t0 = System.nanoTime();
         b.strategy.ask();
         await("B to hold all " + keys + " keys", () -> fresh.changes.get() >= keys, timeout);
         fullNanos = System.nanoTime() - t0;
+        long jit = jit0 < 0 ? -1 : ProcessCpu.jitMillis() - jit0;
         double cpu = cpuNanos0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpuNanos0) / 1e9;
         fullWire = a.wireOut() + b.wireOut() - wire0;
         double rate = fullWire * 1e3 / fullNanos;
-        boolean warming = round == 0 || (flatSyncs < 2 && syncWarmUps < MAX_SYNC_WARM_UPS);
+        boolean warming = round == 0 || (steadySyncs < 2 && syncWarmUps < MAX_SYNC_WARM_UPS);
         String what;
         if (warming) {
           if (round == 0) {
             firstRate = rate;
           }
           syncWarmUps++;
-          flatSyncs = rate < bestSync * 1.1 ? flatSyncs + 1 : 0;
+          // Steady: no faster than the best before it by 10% or more, and the JIT compiled for
+          // under a tenth of the sync's time (where the JVM reports compilation time at all).
+          boolean jitQuiet = jit < 0 || jit * 1e6 < JIT_QUIET_SHARE * fullNanos;
+          steadySyncs = rate < bestSync * 1.1 && jitQuiet ? steadySyncs + 1 : 0;
           bestSync = Math.max(bestSync, rate);
           what = "full sync warm-up " + syncWarmUps + (round == 0 ? " (cold JVM)" : "");
         } else {
           rates.add(rate);
           cpus.add(cpu);
+          jits.add((double) jit);
           what = "full sync " + rates.size() + " of " + fullSyncs;
         }
-        progress(err, "%s: %d wire bytes in %.2f s, %.1f MB/s%s", what, fullWire,
-            fullNanos / 1e9, rate, ProcessCpu.since(cpu0) + ProcessCpu.threadsSince(threads0));
+        progress(err, "%s: %d wire bytes in %.2f s, %.1f MB/s, JIT %d ms%s", what, fullWire,
+            fullNanos / 1e9, rate, jit, ProcessCpu.since(cpu0) + ProcessCpu.threadsSince(threads0));
       }
       Peer synced = b;
       double fullMbps = median(rates.stream().mapToDouble(Double::doubleValue).toArray());
       double fullCpu = median(cpus.stream().mapToDouble(Double::doubleValue).toArray());
+      double fullJit = median(jits.stream().mapToDouble(Double::doubleValue).toArray());
 
       // Identical replicas: one exchange, over when no message has arrived for a while.
       settle(a, synced, timeout);
@@ -454,6 +472,9 @@ final class SyncBench implements Callable<Integer> {
       // Where the time goes on a machine with few cores: the process's CPU seconds per sync
       // (median, as full_sync_mb_per_s), what plain TCP spent on as many bytes, and the cores.
       r.put("full_sync_cpu_s", round(fullCpu));
+      // The JIT's compiling during the timed syncs (median ms; -1 where the JVM does not say):
+      // near zero when the warm-up ended in the steady state it looks for.
+      r.put("full_sync_jit_ms", Math.round(fullJit));
       r.put("raw_tcp_cpu_s_same_bytes", round(median(rawCpuPerByte) * fullWire));
       r.put("available_processors", Runtime.getRuntime().availableProcessors());
       r.put("full_sync_wire_bytes", fullWire);

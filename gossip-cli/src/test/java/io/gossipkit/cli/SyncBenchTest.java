@@ -33,6 +33,10 @@ class SyncBenchTest {
     // The CPU the sync and plain TCP spent (HotSpot reports process CPU time on every platform).
     assertTrue(number(json, "full_sync_cpu_s") > 0, json);
     assertTrue(number(json, "raw_tcp_cpu_s_same_bytes") > 0, json);
+    // HotSpot reports compilation time, so the warm-up could watch the JIT (at most 30 syncs).
+    assertTrue(number(json, "full_sync_jit_ms") >= 0, json);
+    assertTrue(number(json, "full_sync_warm_ups") >= 1 && number(json, "full_sync_warm_ups") <= 30,
+        json);
     assertEquals(Runtime.getRuntime().availableProcessors(), number(json, "available_processors"));
   }
 

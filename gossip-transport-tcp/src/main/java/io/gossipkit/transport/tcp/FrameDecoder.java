@@ -82,7 +82,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
         ByteBuf merged = alloc.buffer(alloc.calculateNewCapacity(bytes, Integer.MAX_VALUE));
         ByteBuf release = merged;
         try {
-          merged.writeBytes(cumulation).writeBytes(in);
+          // Component by component: writeBytes(cumulation) would have Netty first copy the
+          // composite into a fresh heap buffer (its nioBuffer), then copy that again.
+          int kept = cumulation.readableBytes();
+          cumulation.getBytes(cumulation.readerIndex(), merged, merged.writerIndex(), kept);
+          merged.writerIndex(merged.writerIndex() + kept).writeBytes(in);
           release = cumulation;
           return merged;
         } finally {

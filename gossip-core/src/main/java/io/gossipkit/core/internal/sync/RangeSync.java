@@ -53,16 +53,19 @@ public final class RangeSync {
   static final int MAX_REPLIES = 1024;
 
   /**
-   * Chunks one answer to a listing may send. Each is sent as soon as it is full, and only the
-   * last says where to continue, so the sender builds the next chunk while the link carries the
-   * previous one, and a stream still waits for its receiver once per batch: at most this many
-   * chunks of one range, {@code BATCH_CHUNKS * messageBudget} bytes, are in flight (1 MiB at the
-   * default 64 KiB messages; keep it under a stream transport's outbound buffer, or a slow link
-   * refuses the batch's tail and the stream resumes only at the next round). Measured by {@code
-   * gossip bench sync} (256 KiB chunks, four runs each): 4 chunks 257-307 MB/s, 8 chunks 274-306,
-   * 16 chunks 304-359; a chunk per request left the sender idle for a round trip per chunk.
+   * Chunks one answer to a listing may send. The sender builds the batch whole, then sends it,
+   * and its first chunk (not its last) says where to continue: the receiver asks for the next
+   * batch as soon as this one starts arriving, so the sender builds it right after this one
+   * instead of idling a round trip per batch (which also bounded a stream at one batch per round
+   * trip on a slow link). A stream thus waits for its receiver once per batch with at most two
+   * batches in flight, {@code 2 * BATCH_CHUNKS * messageBudget} bytes (1 MiB at the default 64
+   * KiB messages, 4 MiB at 256 KiB): keep that under a stream transport's outbound buffer, or a
+   * slow link refuses a batch's tail and the stream resumes only at the next round. Measured by
+   * {@code gossip bench sync} with the continuation on the last chunk (256 KiB chunks, four runs
+   * each): 4 chunks 257-307 MB/s, 8 chunks 274-306, 16 chunks 304-359; a chunk per request left
+   * the sender idle for a round trip per chunk.
    */
-  static final int BATCH_CHUNKS = 16;
+  static final int BATCH_CHUNKS = 8;
 
   private RangeSync() {}
 
@@ -306,8 +309,9 @@ public final class RangeSync {
 
     /**
      * Answers the peer's listing of {@code [from, to]}: a batch of up to {@value #BATCH_CHUNKS}
-     * chunks of the entries it lacks there and the keys this replica lacks or holds older, each
-     * chunk sent as soon as it is full; the last says where to continue.
+     * chunks of the entries it lacks there and the keys this replica lacks or holds older. The
+     * batch is built whole, then sent, its first chunk saying where to continue: see {@link
+     * #BATCH_CHUNKS}.
      */
     void answer(long from, long to, long end, List<KeyVersion> theirs) {
       int n = 0;
@@ -327,7 +331,7 @@ public final class RangeSync {
       sortByHash(hashes, kvs, n);
 
       Chunk chunk = new Chunk();
-      int sent = 0;
+      List<Chunk> full = new ArrayList<>();
       List<Entry> groupEntries = new ArrayList<>();
       List<String> groupMissing = new ArrayList<>();
       List<String> groupWanted = new ArrayList<>();
@@ -378,16 +382,13 @@ public final class RangeSync {
         }
         if (!chunk.fits(groupBytes, groupEntries, groupMissing, groupWanted)) {
           if (!chunk.isEmpty()) {
-            if (sent + 1 == BATCH_CHUNKS) {
+            if (full.size() + 1 == BATCH_CHUNKS) {
               // The batch is full: this group starts the next one, when the peer asks.
               more = true;
               resume = g;
               break;
             }
-            // Sent now, so the peer's link and this thread work on the batch side by side; it
-            // asks nothing, the batch's last chunk does.
-            reply(chunk.message(end, end, true));
-            sent++;
+            full.add(chunk);
             chunk = new Chunk();
           }
           if (!chunk.fits(groupBytes, groupEntries, groupMissing, groupWanted)) {
@@ -401,10 +402,16 @@ public final class RangeSync {
       if (!more && !done) {
         resume = to + 1;
       }
-      if (done && chunk.isEmpty()) {
-        return;
+      if (!chunk.isEmpty() || (!done && full.isEmpty())) {
+        // The last chunk; empty only when it must still say where to continue.
+        full.add(chunk);
       }
-      reply(chunk.message(done ? end : resume, end, done));
+      for (int i = 0; i < full.size(); i++) {
+        // Only the first chunk asks for more; the others are done as far as the peer is
+        // concerned.
+        reply(i == 0 && !done ? full.get(i).message(resume, end, false)
+            : full.get(i).message(end, end, true));
+      }
     }
 
     /** One chunk of an answer being filled up to the budget and the list limit. */

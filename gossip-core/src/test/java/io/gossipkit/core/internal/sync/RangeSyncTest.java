@@ -20,6 +20,7 @@ import io.gossipkit.core.codec.KryoCodec;
 import io.gossipkit.core.internal.AntiEntropy;
 import io.gossipkit.core.internal.VersionedStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,19 @@ class RangeSyncTest {
     c.add(1, new AntiEntropy(exchange, PeerSelectors.ring(), 0));
     return c;
   }
+
+  /**
+   * Node 0 empty, node 1 holding 30,000 keys, pulling at a datagram's budget (1,400 bytes), so
+   * the state takes hundreds of chunks.
+   */
+  private static TestCluster emptyReplicaPullingFromAFullOne() {
+    TestCluster c = pair(Exchange.PULL, DATAGRAM_BUDGET);
+    fill(c.engine(1), 30_000);
+    return c;
+  }
+
+  private static final GossipConfig DATAGRAM_BUDGET =
+      config().maxMessageBytes(1400).maxValueBytes(1000).build();
 
   private static Entry entry(String key, long millis) {
     return Entry.of(key, VALUE, Version.of(Version.pack(millis, 0), NodeId.of("w")));
@@ -111,13 +125,52 @@ class RangeSyncTest {
     assertTrue(large < 2 * small, large + " bytes vs " + small + " for 10 of 10,000");
   }
 
+  /**
+   * The chunk that says where to continue leads its batch, so the receiver asks for the next
+   * batch as the batch starts to arrive and the sender builds it at once, not a round trip
+   * after the batch's last chunk.
+   */
+  @Test
+  void eachBatchSaysWhereToContinueInItsFirstChunkSoTheNextIsAskedForBeforeThisOneEnds() {
+    TestCluster c = emptyReplicaPullingFromAFullOne();
+
+    c.round(0);
+    c.deliverAll();
+
+    assertEquals(30_000, c.engine(0).store().size());
+    NodeId full = c.sent().stream().filter(s -> s.message() instanceof RangeEntries)
+        .findFirst().orElseThrow().from();
+    // A batch is a run of chunks the full replica sent in one go.
+    List<List<RangeEntries>> batches = new ArrayList<>();
+    List<RangeEntries> run = null;
+    for (TestCluster.Sent s : c.sent()) {
+      if (s.from().equals(full) && s.message() instanceof RangeEntries) {
+        if (run == null) {
+          run = new ArrayList<>();
+          batches.add(run);
+        }
+        run.add((RangeEntries) s.message());
+      } else {
+        run = null;
+      }
+    }
+    assertTrue(batches.size() > 10, batches.size() + " batches");
+    int continuing = 0;
+    for (List<RangeEntries> batch : batches) {
+      for (int i = 1; i < batch.size(); i++) {
+        assertTrue(batch.get(i).done(), "chunk " + i + " of a batch of " + batch.size()
+            + " asks to continue; only the first may");
+      }
+      continuing += batch.get(0).done() ? 0 : 1;
+    }
+    // Every batch but the stream's last asks for the next one.
+    assertTrue(continuing >= batches.size() - 1, continuing + " of " + batches.size());
+  }
+
   @Test
   void aFreshReplicaReceivesEverythingInBatchesItAsksForEachChunkWithinTheBudget() {
-    // A datagram's budget, so a 30,000-key state takes hundreds of chunks.
-    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
-    TestCluster c = pair(Exchange.PULL, config);
-    fill(c.engine(1), 30_000);
-    KryoCodec codec = KryoCodec.of(config);
+    TestCluster c = emptyReplicaPullingFromAFullOne();
+    KryoCodec codec = KryoCodec.of(DATAGRAM_BUDGET);
 
     c.round(0);
     c.deliverAll();
@@ -263,14 +316,12 @@ class RangeSyncTest {
 
   @Test
   void aNodeOpensNoSecondExchangeWithAPeerWhoseStreamIsStillRunning() {
-    GossipConfig config = config().maxMessageBytes(1400).maxValueBytes(1000).build();
-    TestCluster c = pair(Exchange.PULL, config);
-    fill(c.engine(1), 30_000);
+    TestCluster c = emptyReplicaPullingFromAFullOne();
 
     c.round(0);
     c.deliver(40); // the stream is under way: chunks and requests in flight
     int opened = c.sentBy(0, RangeSummaries.class).size();
-    c.advance(config.gossipInterval().toMillis() / 2);
+    c.advance(DATAGRAM_BUDGET.gossipInterval().toMillis() / 2);
     c.round(0);
 
     assertEquals(opened, c.sentBy(0, RangeSummaries.class).size(),
@@ -279,7 +330,7 @@ class RangeSyncTest {
     assertEquals(30_000, c.engine(0).store().size());
 
     // A gossip interval after the stream's last chunk the peer is chosen again.
-    c.advance(config.gossipInterval().toMillis());
+    c.advance(DATAGRAM_BUDGET.gossipInterval().toMillis());
     c.engine(1).apply(entry("late", TestCluster.START_MILLIS));
     c.round(0);
     assertTrue(c.sentBy(0, RangeSummaries.class).size() > opened,

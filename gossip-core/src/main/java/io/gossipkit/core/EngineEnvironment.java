@@ -44,6 +44,12 @@ public final class EngineEnvironment {
   final double jitter;
   final int messageBudget;
   final Counters counters = new Counters();
+  /**
+   * {@code updates.applied}: entries from peers that changed the replica. Counted per entry, so
+   * through a handle rather than by name, and kept here (shared by a simulation's engines) rather
+   * than in each engine.
+   */
+  final Counters.Counter updatesApplied = counters.counter("updates.applied");
 
   private EngineEnvironment(Builder b) {
     config = b.config;

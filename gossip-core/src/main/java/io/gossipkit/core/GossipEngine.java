@@ -212,6 +212,7 @@ public final class GossipEngine implements GossipContext, Runnable {
     if (previous == VersionedStore.UNCHANGED) {
       return false;
     }
+    env.updatesApplied.add(1);
     if (late) {
       store.syncState().acceptedLate(entry.key(), env.clock.millis());
       env.counters.add("tombstones.late_accepted", 1);

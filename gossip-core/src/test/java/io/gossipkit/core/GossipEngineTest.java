@@ -120,6 +120,17 @@ class GossipEngineTest {
   }
 
   @Test
+  void updatesAppliedCountsReceivedEntriesThatChangedTheReplicaNotLocalWrites() {
+    assertEquals(0, cluster.counters().get("updates.applied"));
+    engine.put("local", new byte[] {1});
+    assertTrue(engine.apply(remote("k", cluster.now(), 5)));
+    assertTrue(engine.apply(remote("j", cluster.now(), 5)));
+    assertFalse(engine.apply(remote("k", cluster.now(), 4)), "older: kept what it had");
+
+    assertEquals(2, cluster.counters().get("updates.applied"));
+  }
+
+  @Test
   void localWritesOrderAfterEverythingReceived() {
     Entry fromTheFuture = remote("k", cluster.now() + 5_000, 3);
     engine.apply(fromTheFuture);

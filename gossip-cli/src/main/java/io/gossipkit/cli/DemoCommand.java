@@ -155,12 +155,7 @@ final class DemoCommand implements Callable<Integer> {
       err.flush();
       return ExitCode.SOFTWARE;
     }
-    if (format == Format.JSON) {
-      out.println(json);
-    } else {
-      out.print(MetricTable.render(json));
-    }
-    out.flush();
+    MetricTable.print(out, format, json);
     return ExitCode.OK;
   }
 

@@ -1,5 +1,7 @@
 package io.gossipkit.cli;
 
+import io.gossipkit.cli.SimCommand.Format;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -18,6 +20,19 @@ final class MetricTable {
       Pattern.compile("\"(\\w+)\":(\\{[^{}]*\\}|\"[^\"]*\"|[^,{}]+)");
 
   private MetricTable() {}
+
+  /**
+   * Prints a command's result as {@code --format} asks: the JSON object on one line, or its
+   * table; then flushes.
+   */
+  static void print(PrintWriter out, Format format, String json) {
+    if (format == Format.JSON) {
+      out.println(json);
+    } else {
+      out.print(render(json));
+    }
+    out.flush();
+  }
 
   /** The table for {@code json}, under a header, each line ending in a newline. */
   static String render(String json) {

@@ -297,12 +297,7 @@ final class SimCommand implements Callable<Integer> {
     }
 
     String json = report.toJson();
-    if (format == Format.JSON) {
-      out.println(json);
-    } else {
-      out.print(MetricTable.render(json));
-    }
-    out.flush();
+    MetricTable.print(out, format, json);
     return ExitCode.OK;
   }
 

@@ -190,12 +190,7 @@ final class SwimSimCommand implements Callable<Integer> {
       return ExitCode.SOFTWARE;
     }
     String json = Json.object(report);
-    if (format == Format.JSON) {
-      out.println(json);
-    } else {
-      out.print(MetricTable.render(json));
-    }
-    out.flush();
+    MetricTable.print(out, format, json);
     return ExitCode.OK;
   }
 

@@ -217,12 +217,7 @@ final class SyncBench implements Callable<Integer> {
       return ExitCode.SOFTWARE;
     }
     String json = Json.object(result);
-    if (format == Format.JSON) {
-      out.println(json);
-    } else {
-      out.print(MetricTable.render(json));
-    }
-    out.flush();
+    MetricTable.print(out, format, json);
     return ExitCode.OK;
   }
 

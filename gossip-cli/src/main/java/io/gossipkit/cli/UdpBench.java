@@ -178,12 +178,7 @@ final class UdpBench implements Callable<Integer> {
         + counts("raw", raw)
         + ",\"transport\":\"" + kind + "\""
         + "}";
-    if (format == Format.JSON) {
-      out.println(json);
-    } else {
-      out.print(MetricTable.render(json));
-    }
-    out.flush();
+    MetricTable.print(out, format, json);
     return ExitCode.OK;
   }
 

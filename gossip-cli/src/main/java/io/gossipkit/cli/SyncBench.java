@@ -105,7 +105,7 @@ final class SyncBench implements Callable<Integer> {
   @Option(names = "--full-syncs", paramLabel = "K", defaultValue = "5",
       description = "Timed full syncs, each into a fresh empty node B, after untimed warm-up syncs"
           + " (the first on a cold JVM: full_sync_first_mb_per_s) repeated until two in a row"
-          + " gain under 10% on the best and let the JIT compile for under a tenth of their"
+          + " gain under 10%% on the best and let the JIT compile for under a tenth of their"
           + " time (at most 30); full_sync_mb_per_s is the timed ones' median. 1 to 10."
           + " Default: ${DEFAULT-VALUE}.")
   int fullSyncs;

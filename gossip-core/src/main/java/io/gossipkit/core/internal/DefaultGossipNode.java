@@ -513,8 +513,8 @@ public final class DefaultGossipNode implements GossipNode {
       drop("dropped.unknown_peer", "no address for peer " + to);
       return;
     }
-    // Encoded first, which sizes the message once (the codec's own pass): a stream's chunks, the
-    // bulk of what a node sends, are thereby walked twice, not three times. Only a message the
+    // Encoded first, without sizing it beforehand (the codec writes once into a scratch buffer):
+    // a stream's chunks, the bulk of what a node sends, are walked once here. Only a message the
     // codec refuses is sized on its own, to tell one over the codec's limit (split below) from
     // one that cannot be encoded at all.
     int max = assembler.maxMessageBytes();

@@ -868,6 +868,34 @@ class KryoCodecTest {
   // ---------------------------------------------------------------- encode refusals
 
   @Test
+  void aMessageLargerThanTheFirstScratchBufferEncodesWholeUpToMaxMessageBytes()
+      throws CodecException {
+    KryoCodec codec = KryoCodec.of(GossipConfig.lan().toBuilder()
+        .maxMessageBytes(64 << 10).maxValueBytes(60_000).build());
+    SyncEntries big = new SyncEntries(List.of(Entry.of("big", new byte[60_000], Version.of(1, N))));
+
+    byte[] bytes = codec.encode(big);
+
+    assertEquals(codec.encodedSize(big), bytes.length);
+    assertEquals(big, codec.decode(bytes, 0, bytes.length));
+  }
+
+  @Test
+  void aSmallMessageEncodedAfterALargeOneCarriesNothingOfIt() throws CodecException {
+    KryoCodec codec = KryoCodec.of(GossipConfig.lan().toBuilder()
+        .maxMessageBytes(64 << 10).maxValueBytes(60_000).build());
+    byte[] filler = new byte[60_000];
+    Arrays.fill(filler, (byte) 0x7E);
+    SyncEntries small = new SyncEntries(List.of(Entry.of("k", new byte[] {1}, Version.of(1, N))));
+    byte[] fresh = KryoCodec.of(GossipConfig.lan()).encode(small);
+
+    codec.encode(new SyncEntries(List.of(Entry.of("big", filler, Version.of(1, N)))));
+    byte[] after = codec.encode(small);
+
+    assertArrayEquals(fresh, after);
+  }
+
+  @Test
   void encodeRefusesAMessageOverMaxMessageBytes() {
     KryoCodec small = KryoCodec.of(GossipConfig.lan().toBuilder()
         .maxPacketBytes(1024).maxMessageBytes(4096).maxValueBytes(4000).build());

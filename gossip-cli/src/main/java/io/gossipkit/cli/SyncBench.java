@@ -74,9 +74,9 @@ import picocli.CommandLine.Spec;
           + " warm-up syncs; the first, on a cold JVM, is full_sync_first_mb_per_s), runs one exchange between the now identical replicas"
           + " (identical_bytes), rewrites --diff keys, half on each side, and repairs them with one"
           + " exchange (diff_bytes); raw_tcp_mb_per_s is plain loopback TCP in the same run"
-          + " (the median of three transfers),"
-          + " encrypted_tcp_mb_per_s the TCP transport alone (sealed 256 KiB frames, the sync's"
-          + " chunks); both are measured first, on a fresh heap. Bytes are"
+          + " (the median of three transfers on a fresh heap and one just before each timed"
+          + " sync), encrypted_tcp_mb_per_s the TCP transport alone (sealed 256 KiB frames, the"
+          + " sync's chunks, measured first). Bytes are"
           + " everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
       ""
     },
@@ -292,6 +292,8 @@ final class SyncBench implements Callable<Integer> {
 
   /** Most warm-up transfers of {@link #WARM_UP_BYTES} each. */
   private static final int MAX_WARM_UPS = 12;
+  /** Most untimed plain-TCP transfers before the timed ones (each a fraction of a second). */
+  private static final int MAX_RAW_WARM_UPS = 30;
   /** Most untimed full syncs before the timed ones, the cold first one included. */
   private static final int MAX_SYNC_WARM_UPS = 30;
 
@@ -301,7 +303,10 @@ final class SyncBench implements Callable<Integer> {
    */
   private static final double JIT_QUIET_SHARE = 0.1;
 
-  /** Plain-TCP transfers whose median is {@code raw_tcp_mb_per_s}. */
+  /**
+   * Plain-TCP transfers on a fresh heap, before the load; {@code raw_tcp_mb_per_s} is the median
+   * of these and of one more before each timed sync.
+   */
   private static final int RAW_TRANSFERS = 3;
 
   /** Bytes of one warm-up transfer over sealed TCP. */
@@ -315,44 +320,34 @@ final class SyncBench implements Callable<Integer> {
     InetSocketAddress addressB = freeLoopbackPort();
     Map<String, Object> r = new LinkedHashMap<>();
     long timeout = TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    // The ceilings first, on a fresh heap: measured after the syncs, with a million-entry
-    // replica's garbage for the collector to walk, plain TCP read anywhere from 300 to 1,500 MB/s.
-    // Warm-up, untimed, as JMH warm-up iterations: the sealed TCP path (cipher, framing, Netty)
-    // ran at 150-320 MB/s for its first gigabyte or two in a fresh JVM and at 900 later, as the
-    // JIT compiled it and the heap stopped growing (docs/tcp.md). Transfers repeat until two in a
-    // row gain less than 10% on the best before them: one noisy transfer could fake a plateau.
-    double best = 0;
-    int flat = 0;
-    int warmUps = 0;
-    while (warmUps < MAX_WARM_UPS && flat < 2) {
-      // Scaled to the run, so a small run (a test's) stays quick.
-      double rate = encryptedTcp(psk, Math.min(WARM_UP_BYTES, Math.max(16L << 20, 256L * keys)),
-          timeout);
-      warmUps++;
-      progress(err, "warm-up %d: sealed TCP %.1f MB/s", warmUps, rate);
-      flat = rate < best * 1.1 ? flat + 1 : 0;
-      best = Math.max(best, rate);
-    }
+    // The ceilings first, on a fresh heap, each after untimed warm-up transfers (see warmUp): the
+    // sealed TCP path (cipher, framing, Netty) ran at 150-320 MB/s for its first gigabyte or two
+    // in a fresh JVM and at 900 later, as the JIT compiled it and the heap stopped growing
+    // (docs/tcp.md). Warm-up transfers are scaled to the run, so a small run (a test's) stays
+    // quick.
+    long warmUpBytes = Math.min(WARM_UP_BYTES, Math.max(16L << 20, 256L * keys));
+    int warmUps = warmUp(err, "sealed TCP", MAX_WARM_UPS,
+        () -> encryptedTcp(psk, warmUpBytes, timeout));
     long ceilingBytes = Math.max(64L << 20, (long) keys * (valueBytes + 32));
-    // The median of a few transfers, as the full sync's figure is the median of a few syncs:
-    // one transfer on this kind of shared machine swung from 1,250 to 3,070 MB/s minutes apart.
-    double[] raws = new double[RAW_TRANSFERS];
-    // CPU seconds of the process per byte moved, so a full sync's CPU can be set against what
-    // plain TCP spends on as many bytes (the two share the machine's cores).
-    double[] rawCpuPerByte = new double[RAW_TRANSFERS];
+    // Plain TCP is the median of several transfers, as the full sync's figure is the median of
+    // several syncs: one transfer on this kind of shared machine swung from 1,250 to 3,070 MB/s
+    // minutes apart. Three here, on a fresh heap, and one just before each timed sync, so plain
+    // TCP and the sync are measured under the same load of the machine: a transfer of 130 MB
+    // takes under a tenth of a second, short enough for a burst of the host's load to fall on
+    // the transfers and not the syncs, or the other way round.
+    RawTcp raw = new RawTcp(ceilingBytes, Duration.ofSeconds(timeoutSeconds));
+    // Plain TCP warms up too, as everything timed here: its first transfers in a fresh JVM ran
+    // at 1,100-1,900 MB/s, and the same transfers after the syncs (the JIT done with Netty's
+    // paths) at 2,000-4,800 (measured, 1,000,000 keys, 5 runs). Measured cold, the ceiling was
+    // half what it is, and the sync's share of it twice what it is.
+    int rawWarmUps = warmUp(err, "plain TCP", MAX_RAW_WARM_UPS, raw::untimedTransfer);
     for (int i = 0; i < RAW_TRANSFERS; i++) {
-      long cpu0 = ProcessCpu.processNanos();
-      RawTcpThroughput.Result raw = RawTcpThroughput.measure(ceilingBytes, 64 << 10,
-          Duration.ofSeconds(timeoutSeconds));
-      raws[i] = raw.megabytesPerSecond();
-      rawCpuPerByte[i] = cpu0 < 0 ? Double.NaN
-          : (ProcessCpu.processNanos() - cpu0) / 1e9 / raw.bytes();
+      raw.transfer();
     }
-    double rawMbps = median(raws);
+    double rawFreshMbps = raw.median();
     double sealedMbps = encryptedTcp(psk, ceilingBytes, timeout);
     progress(err, "plain loopback TCP %s MB/s (median %.1f), sealed TCP transport %.1f MB/s",
-        Arrays.stream(raws).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v)).toList(),
-        rawMbps, sealedMbps);
+        raw.rates(), rawFreshMbps, sealedMbps);
 
     Peer b = null;
     try (Peer a = new Peer("bench-a", addressA, "bench-b", addressB, config, psk)) {
@@ -403,6 +398,10 @@ final class SyncBench implements Callable<Integer> {
           // replica being filled are the sync's own cost and stay in the timing.
           System.gc();
         }
+        boolean timed = !(round == 0 || (steadySyncs < 2 && syncWarmUps < MAX_SYNC_WARM_UPS));
+        if (timed) {
+          raw.transfer();
+        }
         b = new Peer("bench-b", addressB, "bench-a", addressA, config, psk);
         b.node.start();
         Peer fresh = b;
@@ -425,9 +424,8 @@ final class SyncBench implements Callable<Integer> {
         double cpu = cpuNanos0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpuNanos0) / 1e9;
         fullWire = a.wireOut() + b.wireOut() - wire0;
         double rate = fullWire * 1e3 / fullNanos;
-        boolean warming = round == 0 || (steadySyncs < 2 && syncWarmUps < MAX_SYNC_WARM_UPS);
         String what;
-        if (warming) {
+        if (!timed) {
           if (round == 0) {
             firstRate = rate;
           }
@@ -451,6 +449,9 @@ final class SyncBench implements Callable<Integer> {
       double fullMbps = median(rates.stream().mapToDouble(Double::doubleValue).toArray());
       double fullCpu = median(cpus.stream().mapToDouble(Double::doubleValue).toArray());
       double fullJit = median(jits.stream().mapToDouble(Double::doubleValue).toArray());
+      double rawMbps = raw.median();
+      progress(err, "plain loopback TCP before each timed sync %s MB/s; median of all %d: %.1f",
+          raw.rates().subList(RAW_TRANSFERS, raw.count()), raw.count(), rawMbps);
 
       // Identical replicas: one exchange, over when no message has arrived for a while.
       settle(a, synced, timeout);
@@ -515,7 +516,10 @@ final class SyncBench implements Callable<Integer> {
       // The JIT's compiling during the timed syncs (median ms; -1 where the JVM does not say):
       // near zero when the warm-up ended in the steady state it looks for.
       r.put("full_sync_jit_ms", Math.round(fullJit));
-      r.put("raw_tcp_cpu_s_same_bytes", round(median(rawCpuPerByte) * fullWire));
+      r.put("raw_tcp_cpu_s_same_bytes", round(raw.medianCpuPerByte() * fullWire));
+      r.put("raw_tcp_transfers", raw.count());
+      r.put("raw_tcp_warm_ups", rawWarmUps);
+      r.put("raw_tcp_fresh_heap_mb_per_s", round(rawFreshMbps));
       r.put("available_processors", Runtime.getRuntime().availableProcessors());
       r.put("full_sync_wire_bytes", fullWire);
       r.put("full_sync_payload_mb_per_s", round(fullMbps * payload / fullWire));
@@ -534,6 +538,83 @@ final class SyncBench implements Callable<Integer> {
       }
     }
     return r;
+  }
+
+  /** A transfer timed for its megabytes per second. */
+  @FunctionalInterface
+  private interface Transfer {
+    double megabytesPerSecond() throws Exception;
+  }
+
+  /**
+   * Runs untimed transfers, as JMH's warm-up iterations, until two in a row are steady: under 10%
+   * faster than the best before them, and with the JIT compiling for under a tenth of their time
+   * (one noisy transfer could fake a plateau, and code still compiling fakes a slow one); at most
+   * {@code max}. Returns how many ran.
+   */
+  private int warmUp(PrintWriter err, String what, int max, Transfer transfer) throws Exception {
+    double best = 0;
+    int steady = 0;
+    int n = 0;
+    while (n < max && steady < 2) {
+      long jit0 = ProcessCpu.jitMillis();
+      long t0 = System.nanoTime();
+      double rate = transfer.megabytesPerSecond();
+      long nanos = System.nanoTime() - t0;
+      long jit = jit0 < 0 ? -1 : ProcessCpu.jitMillis() - jit0;
+      n++;
+      progress(err, "warm-up %d: %s %.1f MB/s, JIT %d ms", n, what, rate, jit);
+      boolean jitQuiet = jit < 0 || jit * 1e6 < JIT_QUIET_SHARE * nanos;
+      steady = rate < best * 1.1 && jitQuiet ? steady + 1 : 0;
+      best = Math.max(best, rate);
+    }
+    return n;
+  }
+
+  /** Plain-TCP transfers of one size, each timed, with the process's CPU per byte moved. */
+  private static final class RawTcp {
+    private final long bytes;
+    private final Duration timeout;
+    private final List<Double> rates = new ArrayList<>();
+    /**
+     * CPU seconds of the process per byte moved, so a full sync's CPU can be set against what
+     * plain TCP spends on as many bytes (the two share the machine's cores).
+     */
+    private final List<Double> cpuPerByte = new ArrayList<>();
+
+    RawTcp(long bytes, Duration timeout) {
+      this.bytes = bytes;
+      this.timeout = timeout;
+    }
+
+    /** One transfer left out of the figures (a warm-up); its megabytes per second. */
+    double untimedTransfer() throws IOException, InterruptedException {
+      return RawTcpThroughput.measure(bytes, 64 << 10, timeout).megabytesPerSecond();
+    }
+
+    void transfer() throws IOException, InterruptedException {
+      long cpu0 = ProcessCpu.processNanos();
+      RawTcpThroughput.Result r = RawTcpThroughput.measure(bytes, 64 << 10, timeout);
+      rates.add(r.megabytesPerSecond());
+      cpuPerByte.add(cpu0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpu0) / 1e9 / r.bytes());
+    }
+
+    int count() {
+      return rates.size();
+    }
+
+    /** Each transfer's megabytes per second, rounded to 0.1, for the progress lines. */
+    List<String> rates() {
+      return rates.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList();
+    }
+
+    double median() {
+      return SyncBench.median(rates.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    double medianCpuPerByte() {
+      return SyncBench.median(cpuPerByte.stream().mapToDouble(Double::doubleValue).toArray());
+    }
   }
 
   /**

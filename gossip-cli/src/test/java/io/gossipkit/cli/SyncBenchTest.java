@@ -24,11 +24,17 @@ class SyncBenchTest {
         json);
     assertTrue(number(json, "full_sync_wire_bytes") > 3000 * 100, json);
     assertTrue(number(json, "full_sync_mb_per_s") > 0, json);
-    // Three fresh receivers by default: the first timed on a cold JVM, reported on its own.
+    // Five timed fresh receivers by default; the first sync, on a cold JVM, reported on its own.
     assertEquals(5, number(json, "full_syncs"));
     assertTrue(number(json, "full_sync_first_mb_per_s") > 0, json);
     assertTrue(number(json, "warm_up_transfers") >= 1, json);
     assertTrue(number(json, "raw_tcp_mb_per_s") > 0, json);
+    // Plain TCP: three transfers on a fresh heap, then one before each of the five timed syncs.
+    assertEquals(3 + 5, number(json, "raw_tcp_transfers"), json);
+    assertTrue(number(json, "raw_tcp_fresh_heap_mb_per_s") > 0, json);
+    // Warmed up until steady, as everything timed, within the bound (30 transfers).
+    assertTrue(number(json, "raw_tcp_warm_ups") >= 2 && number(json, "raw_tcp_warm_ups") <= 30,
+        json);
     assertTrue(number(json, "encrypted_tcp_mb_per_s") > 0, json);
     // The CPU the sync and plain TCP spent (HotSpot reports process CPU time on every platform).
     assertTrue(number(json, "full_sync_cpu_s") > 0, json);

@@ -21,6 +21,8 @@ import io.gossipkit.transport.tcp.RawTcpThroughput;
 import io.gossipkit.transport.tcp.TcpTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -512,11 +514,11 @@ final class SyncBench implements Callable<Integer> {
       r.put("full_sync_seconds", round(fullNanos / 1e9));
       // Where the time goes on a machine with few cores: the process's CPU seconds per sync
       // (median, as full_sync_mb_per_s), what plain TCP spent on as many bytes, and the cores.
-      r.put("full_sync_cpu_s", round(fullCpu));
+      r.put("full_sync_cpu_s", significant(fullCpu));
       // The JIT's compiling during the timed syncs (median ms; -1 where the JVM does not say):
       // near zero when the warm-up ended in the steady state it looks for.
       r.put("full_sync_jit_ms", Math.round(fullJit));
-      r.put("raw_tcp_cpu_s_same_bytes", round(raw.medianCpuPerByte() * fullWire));
+      r.put("raw_tcp_cpu_s_same_bytes", significant(raw.medianCpuPerByte() * fullWire));
       r.put("raw_tcp_transfers", raw.count());
       r.put("raw_tcp_warm_ups", rawWarmUps);
       r.put("raw_tcp_fresh_heap_mb_per_s", round(rawFreshMbps));
@@ -676,6 +678,17 @@ final class SyncBench implements Callable<Integer> {
 
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
+  }
+
+  /**
+   * Three significant digits: CPU seconds of a small run (a test's thousands of keys) are
+   * fractions of a millisecond, which three decimals would round to 0.
+   */
+  static double significant(double v) {
+    if (!Double.isFinite(v) || v == 0) {
+      return v;
+    }
+    return new BigDecimal(v).round(new MathContext(3)).doubleValue();
   }
 
   private static void progress(PrintWriter err, String format, Object... args) {

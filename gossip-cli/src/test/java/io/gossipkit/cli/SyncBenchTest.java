@@ -47,6 +47,14 @@ class SyncBenchTest {
   }
 
   @Test
+  void cpuSecondsKeepThreeSignificantDigitsSoASmallRunsAreNotRoundedToZero() {
+    assertEquals(1.23e-4, SyncBench.significant(0.000123456));
+    assertEquals(0.412, SyncBench.significant(0.41249));
+    assertEquals(0.0, SyncBench.significant(0.0));
+    assertTrue(Double.isNaN(SyncBench.significant(Double.NaN)));
+  }
+
+  @Test
   void refusesADifferenceLargerThanTheReplica() {
     CliRun.Result r = CliRun.gossip("bench", "sync", "--keys", "10", "--diff", "11");
 

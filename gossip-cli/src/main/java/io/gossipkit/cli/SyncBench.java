@@ -197,7 +197,10 @@ final class SyncBench implements Callable<Integer> {
           .preSharedKey(psk).clock(Clock.system())
           .maxFrameBytes(TcpTransport.DEFAULT_MAX_FRAME_BYTES).build();
       cipher = hs.channelCipher();
-      tcp = TcpTransport.builder().bind(self).handshake(hs).build();
+      // Two batches of 16 chunks of 256 KiB may be in flight (RangeSync.BATCH_CHUNKS): 8 MiB,
+      // twice the transport's default buffer, which suits the default 64 KiB messages.
+      tcp = TcpTransport.builder().bind(self).handshake(hs).outboundBufferBytes(OUTBOUND_BYTES)
+          .build();
       node = GossipNodes.builder(config).id(id).transport(tcp)
           // Every TCP frame is already sealed by the transport's authenticated session: a
           // second AEAD per message would only measure the cipher twice.
@@ -276,7 +279,7 @@ final class SyncBench implements Callable<Integer> {
         // Rounds only poll the trigger; a short interval starts an asked-for exchange promptly.
         .gossipInterval(Duration.ofMillis(2))
         .antiEntropyInterval(Duration.ofMillis(2))
-        // Chunks of 256 KiB: batches of eight (2 MiB), each asking for the next with its first
+        // Chunks of 256 KiB: batches of 16 (4 MiB), each asking for the next with its first
         // chunk, keep round trips few, and the receiver starts on a chunk while the sender builds
         // the next.
         .maxMessageBytes(CHUNK_BYTES)
@@ -288,6 +291,9 @@ final class SyncBench implements Callable<Integer> {
 
   /** The sync's chunk size, and the frame size of the sealed-TCP ceiling. */
   private static final int CHUNK_BYTES = 256 << 10;
+
+  /** Each node's TCP outbound buffer: two batches of 16 chunks (see {@link Peer}). */
+  private static final int OUTBOUND_BYTES = 2 * 16 * CHUNK_BYTES;
 
   /** Keys written per {@code putAll} while loading A. */
   private static final int LOAD_BATCH = 10_000;

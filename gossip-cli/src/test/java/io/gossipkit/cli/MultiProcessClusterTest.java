@@ -14,7 +14,9 @@ import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -37,16 +39,21 @@ class MultiProcessClusterTest {
   private static final long START_TIMEOUT_MS = 90_000;
   private static final long CONVERGE_TIMEOUT_MS = 60_000;
 
+  /** Queued after a child's last line: its standard output ended (it exited). */
+  private static final String END = new String("<end of output>");
+
   /** One child process and the JSON lines it printed. */
   private static final class Child {
     final String id;
     final Process process;
+    final Path stderr;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final List<String> seen = new ArrayList<>();
 
-    Child(String id, Process process) {
+    Child(String id, Process process, Path stderr) {
       this.id = id;
       this.process = process;
+      this.stderr = stderr;
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -55,13 +62,30 @@ class MultiProcessClusterTest {
           }
         } catch (IOException e) {
           // The process ended; what it printed is in the queue.
+        } finally {
+          lines.add(END);
         }
       }, "reader-" + id);
       reader.setDaemon(true);
       reader.start();
     }
 
-    /** Waits for a line containing {@code needle}; null if none came in time. */
+    /** What a failed assertion should show: the lines seen, whether it exited, its stderr. */
+    String report() {
+      String err;
+      try {
+        err = Files.readString(stderr);
+      } catch (IOException e) {
+        err = "(unreadable: " + e + ")";
+      }
+      return seen + (process.isAlive() ? ", still running" : ", exited " + process.exitValue())
+          + ", stderr:\n" + err;
+    }
+
+    /**
+     * Waits for a line containing {@code needle}; null if none came in time or the process
+     * exited without printing one.
+     */
     String await(String needle, long timeoutMs) throws InterruptedException {
       for (String s : seen) {
         if (s.contains(needle)) {
@@ -76,6 +100,11 @@ class MultiProcessClusterTest {
         }
         String line = lines.poll(left, TimeUnit.NANOSECONDS);
         if (line == null) {
+          return null;
+        }
+        if (line == END) {
+          // Exited: nothing more will come, so no use waiting out the timeout.
+          lines.add(END);
           return null;
         }
         seen.add(line);
@@ -131,7 +160,7 @@ class MultiProcessClusterTest {
       Path dir, int n, boolean swim, boolean tcp, String value) throws Exception {
     Path keyFile = dir.resolve("cluster.key");
     KeyFiles.writeNew(keyFile, 1, AeadAlgorithm.AES_256_GCM, Keyring.randomKey(), false);
-    List<InetSocketAddress> addresses = freeUdpPorts(n);
+    List<InetSocketAddress> addresses = freePorts(n);
     List<Child> children = new ArrayList<>();
     try {
       // The writer starts last, once every other process is listening, so that its first push
@@ -141,11 +170,11 @@ class MultiProcessClusterTest {
       }
       for (Child c : children) {
         assertNotNull(c.await("\"event\":\"started\"", START_TIMEOUT_MS),
-            c.id + " did not start: " + c.seen);
+            c.id + " did not start: " + c.report());
       }
       Child writer = start(0, addresses, keyFile, dir, "greeting=" + value, swim, tcp);
       children.add(writer);
-      assertNotNull(writer.await("\"event\":\"started\"", START_TIMEOUT_MS), "writer did not start");
+      assertNotNull(writer.await("\"event\":\"started\"", START_TIMEOUT_MS), "writer did not start: " + writer.report());
 
       for (Child c : children) {
         String change = c.await("\"key\":\"greeting\"", CONVERGE_TIMEOUT_MS);
@@ -203,26 +232,44 @@ class MultiProcessClusterTest {
       cmd.add("--put");
       cmd.add(put);
     }
-    Process p = new ProcessBuilder(cmd)
-        .redirectError(dir.resolve("node-" + i + ".err").toFile())
-        .start();
-    return new Child("node-" + i, p);
+    Path stderr = dir.resolve("node-" + i + ".err");
+    Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+    return new Child("node-" + i, p, stderr);
   }
 
-  /** Ports free right now on 127.0.0.1 (the OS picks them; a clash later is very unlikely). */
-  private static List<InetSocketAddress> freeUdpPorts(int n) throws IOException {
-    List<DatagramSocket> sockets = new ArrayList<>();
+  /**
+   * Ports free right now on 127.0.0.1 for both UDP and TCP (a node with {@code --tcp} binds the
+   * same port for both): the OS picks a UDP port and it is kept only if TCP can bind it too. A
+   * node that could not bind failed the test once, after waiting out the start timeout.
+   */
+  private static List<InetSocketAddress> freePorts(int n) throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    List<AutoCloseable> held = new ArrayList<>();
     List<InetSocketAddress> out = new ArrayList<>();
     try {
-      for (int i = 0; i < n; i++) {
-        DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        sockets.add(s);
-        out.add((InetSocketAddress) s.getLocalSocketAddress());
+      for (int attempt = 0; out.size() < n && attempt < 100; attempt++) {
+        DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        held.add(udp);
+        ServerSocket tcp = new ServerSocket();
+        held.add(tcp);
+        try {
+          tcp.bind(new InetSocketAddress(loopback, udp.getLocalPort()));
+        } catch (IOException taken) {
+          continue;
+        }
+        out.add((InetSocketAddress) udp.getLocalSocketAddress());
       }
     } finally {
-      for (DatagramSocket s : sockets) {
-        s.close();
+      for (AutoCloseable c : held) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Closing a socket only we used: nothing to do.
+        }
       }
+    }
+    if (out.size() < n) {
+      throw new IOException("found " + out.size() + " of " + n + " ports free for UDP and TCP");
     }
     return out;
   }

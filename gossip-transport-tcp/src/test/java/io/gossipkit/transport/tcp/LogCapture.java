@@ -46,8 +46,15 @@ final class LogCapture extends Handler implements AutoCloseable {
     return false;
   }
 
-  /** Asserts that some line contains every one of {@code parts}. */
-  void assertHas(String... parts) {
+  /**
+   * Asserts that some line contains every one of {@code parts}, waiting up to 5 seconds for it:
+   * the transport counts a close before it logs it, on its event loop, so a test that saw the
+   * counter can get here before the line exists (it failed so once).
+   */
+  void assertHas(String... parts) throws InterruptedException {
+    for (int i = 0; i < 500 && !has(parts); i++) {
+      Thread.sleep(10);
+    }
     if (!has(parts)) {
       throw new AssertionError("no log line has all of " + java.util.Arrays.toString(parts)
           + "; lines: " + lines());

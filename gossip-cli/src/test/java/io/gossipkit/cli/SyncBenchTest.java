@@ -41,6 +41,8 @@ class SyncBenchTest {
     assertTrue(number(json, "raw_tcp_cpu_s_same_bytes") > 0, json);
     // HotSpot reports compilation time, so the warm-up could watch the JIT (at most 30 syncs).
     assertTrue(number(json, "full_sync_jit_ms") >= 0, json);
+    // Nothing refused or lost on the way: the stream's own pace was timed.
+    assertEquals(0, number(json, "full_sync_dropped"), json);
     assertTrue(number(json, "full_sync_warm_ups") >= 1 && number(json, "full_sync_warm_ups") <= 30,
         json);
     assertEquals(Runtime.getRuntime().availableProcessors(), number(json, "available_processors"));

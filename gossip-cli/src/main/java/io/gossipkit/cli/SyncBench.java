@@ -408,8 +408,7 @@ final class SyncBench implements Callable<Integer> {
       List<Double> jits = new ArrayList<>();
       double firstRate = 0;
       int syncWarmUps = 0;
-      double bestSync = 0;
-      int steadySyncs = 0;
+      Steadiness syncSteadiness = new Steadiness();
       long fullNanos = 0;
       long fullWire = 0;
       long fullDropped = 0;
@@ -423,7 +422,8 @@ final class SyncBench implements Callable<Integer> {
           // replica being filled are the sync's own cost and stay in the timing.
           System.gc();
         }
-        boolean timed = !(round == 0 || (steadySyncs < 2 && syncWarmUps < MAX_SYNC_WARM_UPS));
+        boolean timed = round > 0
+            && (syncSteadiness.isSteady() || syncWarmUps >= MAX_SYNC_WARM_UPS);
         if (timed) {
           raw.transfer();
         }
@@ -431,7 +431,7 @@ final class SyncBench implements Callable<Integer> {
         b.node.start();
         Peer fresh = b;
         long wire0 = a.wireOut() + b.wireOut();
-        long dropped0 = a.dropped();
+        long dropped0 = a.dropped() + b.dropped();
         long[] cpu0 = ProcessCpu.ticks();
         Map<String, Long> threads0 = ProcessCpu.threads();
         long cpuNanos0 = ProcessCpu.processNanos();
@@ -439,24 +439,20 @@ final class SyncBench implements Callable<Integer> {
         CompletableFuture<Void> holdsAll = fresh.strategy.whenHolding(keys);
         t0 = System.nanoTime();
         b.strategy.ask();
-        awaitFullSync(holdsAll, a, fresh, timeout);
+        awaitFullSync(holdsAll, a, fresh, dropped0, timeout);
         fullNanos = System.nanoTime() - t0;
         long jit = jit0 < 0 ? -1 : ProcessCpu.jitMillis() - jit0;
         double cpu = cpuNanos0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpuNanos0) / 1e9;
         fullWire = a.wireOut() + b.wireOut() - wire0;
         double rate = fullWire * 1e3 / fullNanos;
-        long dropped = a.dropped() - dropped0 + b.dropped();
+        long dropped = a.dropped() + b.dropped() - dropped0;
         String what;
         if (!timed) {
           if (round == 0) {
             firstRate = rate;
           }
           syncWarmUps++;
-          // Steady: no faster than the best before it by 10% or more, and the JIT compiled for
-          // under a tenth of the sync's time (where the JVM reports compilation time at all).
-          boolean jitQuiet = jit < 0 || jit * 1e6 < JIT_QUIET_SHARE * fullNanos;
-          steadySyncs = rate < bestSync * 1.1 && jitQuiet ? steadySyncs + 1 : 0;
-          bestSync = Math.max(bestSync, rate);
+          syncSteadiness.add(rate, jit, fullNanos);
           what = "full sync warm-up " + syncWarmUps + (round == 0 ? " (cold JVM)" : "");
         } else {
           rates.add(rate);
@@ -574,9 +570,10 @@ final class SyncBench implements Callable<Integer> {
    * and {@code full_sync_dropped} says it happened.
    */
   private static void awaitFullSync(CompletableFuture<Void> holdsAll, Peer a, Peer b,
-      long timeoutNanos) throws Exception {
+      long droppedBefore, long timeoutNanos) throws Exception {
     long deadline = System.nanoTime() + timeoutNanos;
-    long dropped = a.dropped() + b.dropped();
+    // Counted before the clock started: reading a node's metrics runs a task on its engine.
+    long dropped = droppedBefore;
     while (true) {
       try {
         holdsAll.get(Math.min(RESUME_CHECK_NANOS, Math.max(1, deadline - System.nanoTime())),
@@ -612,10 +609,9 @@ final class SyncBench implements Callable<Integer> {
    * {@code max}. Returns how many ran.
    */
   private int warmUp(PrintWriter err, String what, int max, Transfer transfer) throws Exception {
-    double best = 0;
-    int steady = 0;
+    Steadiness steadiness = new Steadiness();
     int n = 0;
-    while (n < max && steady < 2) {
+    while (n < max && !steadiness.isSteady()) {
       long jit0 = ProcessCpu.jitMillis();
       long t0 = System.nanoTime();
       double rate = transfer.megabytesPerSecond();
@@ -623,11 +619,30 @@ final class SyncBench implements Callable<Integer> {
       long jit = jit0 < 0 ? -1 : ProcessCpu.jitMillis() - jit0;
       n++;
       progress(err, "warm-up %d: %s %.1f MB/s, JIT %d ms", n, what, rate, jit);
-      boolean jitQuiet = jit < 0 || jit * 1e6 < JIT_QUIET_SHARE * nanos;
-      steady = rate < best * 1.1 && jitQuiet ? steady + 1 : 0;
-      best = Math.max(best, rate);
+      steadiness.add(rate, jit, nanos);
     }
     return n;
+  }
+
+  /**
+   * The warm-up rule, as JMH's warm-up iterations but decided by the measurements: steady after
+   * two runs in a row each under 10% faster than the best before it and with the JIT compiling
+   * for under {@link #JIT_QUIET_SHARE} of its time (where the JVM reports compilation time).
+   */
+  private static final class Steadiness {
+    private double best;
+    private int steadyRuns;
+
+    /** One untimed run: {@code rate}, the JIT's milliseconds during it (-1: unknown), its time. */
+    void add(double rate, long jitMillis, long nanos) {
+      boolean jitQuiet = jitMillis < 0 || jitMillis * 1e6 < JIT_QUIET_SHARE * nanos;
+      steadyRuns = rate < best * 1.1 && jitQuiet ? steadyRuns + 1 : 0;
+      best = Math.max(best, rate);
+    }
+
+    boolean isSteady() {
+      return steadyRuns >= 2;
+    }
   }
 
   /** Plain-TCP transfers of one size, each timed, with the process's CPU per byte moved. */

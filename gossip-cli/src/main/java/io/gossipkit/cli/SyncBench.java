@@ -213,9 +213,9 @@ final class SyncBench implements Callable<Integer> {
     }
 
     /**
-     * Entries from the peer that changed this replica ({@code updates.applied}). Read from the
-     * node's counters, polled, rather than by a change listener: a listener would add a call per
-     * entry to the receiving engine's work and be timed with the sync.
+     * Entries from the peer that changed this replica ({@code updates.applied}), read from the
+     * node's counters: the repair of the difference is over when both sides applied the other's
+     * writes. (The full syncs are not polled: {@link OnDemand#whenHolding} ends them.)
      */
     long applied() {
       return node.metrics().get("updates.applied");
@@ -429,17 +429,16 @@ final class SyncBench implements Callable<Integer> {
         }
         b = new Peer("bench-b", addressB, "bench-a", addressA, config, psk);
         b.node.start();
-        Peer fresh = b;
         long wire0 = a.wireOut() + b.wireOut();
         long dropped0 = a.dropped() + b.dropped();
         long[] cpu0 = ProcessCpu.ticks();
         Map<String, Long> threads0 = ProcessCpu.threads();
         long cpuNanos0 = ProcessCpu.processNanos();
         long jit0 = ProcessCpu.jitMillis();
-        CompletableFuture<Void> holdsAll = fresh.strategy.whenHolding(keys);
+        CompletableFuture<Void> holdsAll = b.strategy.whenHolding(keys);
         t0 = System.nanoTime();
         b.strategy.ask();
-        awaitFullSync(holdsAll, a, fresh, dropped0, timeout);
+        awaitFullSync(holdsAll, a, b, dropped0, timeout);
         fullNanos = System.nanoTime() - t0;
         long jit = jit0 < 0 ? -1 : ProcessCpu.jitMillis() - jit0;
         double cpu = cpuNanos0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpuNanos0) / 1e9;
@@ -661,14 +660,21 @@ final class SyncBench implements Callable<Integer> {
       this.timeout = timeout;
     }
 
+    /** Bytes per write: what a plain TCP sender would use. */
+    private static final int WRITE_BYTES = 64 << 10;
+
+    private RawTcpThroughput.Result measure() throws IOException, InterruptedException {
+      return RawTcpThroughput.measure(bytes, WRITE_BYTES, timeout);
+    }
+
     /** One transfer left out of the figures (a warm-up); its megabytes per second. */
     double untimedTransfer() throws IOException, InterruptedException {
-      return RawTcpThroughput.measure(bytes, 64 << 10, timeout).megabytesPerSecond();
+      return measure().megabytesPerSecond();
     }
 
     void transfer() throws IOException, InterruptedException {
       long cpu0 = ProcessCpu.processNanos();
-      RawTcpThroughput.Result r = RawTcpThroughput.measure(bytes, 64 << 10, timeout);
+      RawTcpThroughput.Result r = measure();
       rates.add(r.megabytesPerSecond());
       cpuPerByte.add(cpu0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpu0) / 1e9 / r.bytes());
     }

@@ -7,6 +7,7 @@ import io.gossipkit.api.Entry;
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.NodeId;
+import io.gossipkit.api.KeyVersion;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.SyncDigest;
@@ -15,6 +16,8 @@ import io.gossipkit.api.message.SyncReply;
 import io.gossipkit.core.GossipEngine;
 import io.gossipkit.core.PeerSelectors;
 import io.gossipkit.core.TestCluster;
+import io.gossipkit.core.codec.KryoCodec;
+import io.gossipkit.core.internal.sync.WireSize;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +191,52 @@ class AntiEntropyTest {
 
     assertEquals(RangeSummaries.class, types(c).get(0));
     assertEquals(keys(c.engine(0)), keys(c.engine(1)));
+  }
+
+  @Test
+  void replicasThatAgreeOnAThousandKeysExchangeOneOpenedRootNotTheirListing() throws Exception {
+    // The default budget (64 KiB) holds the listing of a thousand keys, about 25 KB: cheap to
+    // send in one message, dear to send every round between replicas that already agree.
+    TestCluster c = pair(Exchange.PUSH_PULL);
+    for (int i = 0; i < 1000; i++) {
+      for (int n = 0; n < 2; n++) {
+        c.engine(n).apply(entry(String.format("key-%04d", i), 1));
+      }
+    }
+
+    exchangeOnce(c);
+
+    assertEquals(List.of(RangeSummaries.class), types(c), "the root, opened, and nothing back");
+    long bytes = KryoCodec.of(config().build()).encode(c.sent().get(0).message()).length;
+    assertTrue(bytes <= AntiEntropy.MAX_LISTING_BYTES, bytes + " bytes");
+  }
+
+  @Test
+  void aListingUpToMaxListingBytesIsSentWholeAndOneKeyMoreSyncsByRanges() {
+    for (int extra = 0; extra < 2; extra++) {
+      TestCluster c = pair(Exchange.PUSH_PULL);
+      long bytes = WireSize.SYNC_HEADER + 8L;
+      int keys = 0;
+      while (true) {
+        Entry e = entry(String.format("key-%04d", keys), 1);
+        long more = WireSize.keyVersion(new KeyVersion(e.key(), e.version()));
+        if (bytes + more > AntiEntropy.MAX_LISTING_BYTES) {
+          break;
+        }
+        bytes += more;
+        c.engine(0).apply(e);
+        keys++;
+      }
+      for (int i = 0; i < extra; i++) {
+        c.engine(0).apply(entry("one-more", 1));
+      }
+
+      exchangeOnce(c);
+
+      assertEquals(extra == 0 ? SyncDigest.class : RangeSummaries.class, types(c).get(0),
+          keys + extra + " keys");
+      assertEquals(keys(c.engine(0)), keys(c.engine(1)));
+    }
   }
 
   @Test

@@ -134,8 +134,9 @@ public final class AntiEntropy implements DisseminationStrategy {
 
   /**
    * The replica, if this exchange must be range sync: the digest {@code d} is incomplete or its
-   * listing over {@link #MAX_LISTING_BYTES} or the budget, or the replica is returning; null for the listing exchange. Null too for a store
-   * that is not a {@link VersionedStore}, which only the listing exchange serves.
+   * listing over {@link #MAX_LISTING_BYTES} or the budget, or the replica is returning; null for
+   * the listing exchange. Null too for a store that is not a {@link VersionedStore}, which only the
+   * listing exchange serves.
    */
   private static VersionedStore rangeStore(GossipContext ctx, Digest d) {
     if (!(ctx.store() instanceof VersionedStore)) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gossipkit.api.Entry;
 import io.gossipkit.api.Exchange;
 import io.gossipkit.api.GossipConfig;
-import io.gossipkit.api.NodeId;
 import io.gossipkit.api.KeyVersion;
+import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.SyncDigest;
@@ -217,7 +217,8 @@ class AntiEntropyTest {
       TestCluster c = pair(Exchange.PUSH_PULL);
       long bytes = WireSize.SYNC_HEADER + 8L;
       int keys = 0;
-      while (true) {
+      // Keys until the next would take the listing over the limit: a few dozen at most.
+      while (keys < 100) {
         Entry e = entry(String.format("key-%04d", keys), 1);
         long more = WireSize.keyVersion(new KeyVersion(e.key(), e.version()));
         if (bytes + more > AntiEntropy.MAX_LISTING_BYTES) {
@@ -227,6 +228,7 @@ class AntiEntropyTest {
         c.engine(0).apply(e);
         keys++;
       }
+      assertTrue(keys > 1 && keys < 100, keys + " keys fill the listing");
       for (int i = 0; i < extra; i++) {
         c.engine(0).apply(entry("one-more", 1));
       }

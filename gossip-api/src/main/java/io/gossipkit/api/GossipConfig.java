@@ -1,6 +1,7 @@
 package io.gossipkit.api;
 
 import static io.gossipkit.api.internal.Arguments.atLeast;
+import static io.gossipkit.api.internal.Arguments.nonNegative;
 import static io.gossipkit.api.internal.Arguments.positive;
 
 import java.time.Duration;
@@ -25,6 +26,8 @@ public final class GossipConfig {
   private final int indirectChecks;
   private final int retransmitMultiplier;
   private final Duration tombstoneTtl;
+  private final Duration deleteRecordRetention;
+  private final int maxDeleteRecords;
   private final boolean eagerPush;
   private final int maxPacketBytes;
   private final int maxMessageBytes;
@@ -47,6 +50,8 @@ public final class GossipConfig {
     indirectChecks = b.indirectChecks;
     retransmitMultiplier = b.retransmitMultiplier;
     tombstoneTtl = b.tombstoneTtl;
+    deleteRecordRetention = b.deleteRecordRetention;
+    maxDeleteRecords = b.maxDeleteRecords;
     eagerPush = b.eagerPush;
     maxPacketBytes = b.maxPacketBytes;
     maxMessageBytes = b.maxMessageBytes;
@@ -155,6 +160,27 @@ public final class GossipConfig {
     return tombstoneTtl;
   }
 
+  /**
+   * How long a node remembers a delete after collecting its tombstone: a record of 44 to 88
+   * bytes (two hashes of the key, the version, the signature if any), so that the value the
+   * delete replaced, offered later by a replica that never saw the delete (one side of a
+   * partition that outlasted {@link #tombstoneTtl()}), is refused and the delete restored instead
+   * of the value coming back. 7 days by default; zero keeps no records (deletes are then safe
+   * only from partitions shorter than the TTL). See docs/anti-entropy.md, "Tombstones".
+   */
+  public Duration deleteRecordRetention() {
+    return deleteRecordRetention;
+  }
+
+  /**
+   * Most delete records a node keeps (see {@link #deleteRecordRetention()}); past it the oldest
+   * go first, counted as {@code tombstones.records_evicted}. 1,000,000 by default (44 to 88 MB
+   * when full); zero keeps none.
+   */
+  public int maxDeleteRecords() {
+    return maxDeleteRecords;
+  }
+
   /** True if a new rumor is forwarded as soon as it arrives instead of at the next round. */
   public boolean eagerPush() {
     return eagerPush;
@@ -223,7 +249,8 @@ public final class GossipConfig {
         + ", antiEntropyInterval=" + antiEntropyInterval + ", probeInterval=" + probeInterval
         + ", probeTimeout=" + probeTimeout + ", suspicionMultiplier=" + suspicionMultiplier
         + ", indirectChecks=" + indirectChecks + ", retransmitMultiplier=" + retransmitMultiplier
-        + ", tombstoneTtl=" + tombstoneTtl + ", eagerPush=" + eagerPush
+        + ", tombstoneTtl=" + tombstoneTtl + ", deleteRecordRetention=" + deleteRecordRetention
+        + ", maxDeleteRecords=" + maxDeleteRecords + ", eagerPush=" + eagerPush
         + ", maxPacketBytes=" + maxPacketBytes + ", maxMessageBytes=" + maxMessageBytes
         + ", maxKeyBytes=" + maxKeyBytes + ", maxValueBytes=" + maxValueBytes
         + ", maxEntriesPerMessage=" + maxEntriesPerMessage + ", maxDigestEntries="
@@ -243,6 +270,8 @@ public final class GossipConfig {
     private int indirectChecks = 3;
     private int retransmitMultiplier = 4;
     private Duration tombstoneTtl = Duration.ofHours(1);
+    private Duration deleteRecordRetention = Duration.ofDays(7);
+    private int maxDeleteRecords = 1_000_000;
     private boolean eagerPush = true;
     private int maxPacketBytes = 1400;
     private int maxMessageBytes = 64 * 1024;
@@ -267,6 +296,8 @@ public final class GossipConfig {
       indirectChecks = c.indirectChecks;
       retransmitMultiplier = c.retransmitMultiplier;
       tombstoneTtl = c.tombstoneTtl;
+      deleteRecordRetention = c.deleteRecordRetention;
+      maxDeleteRecords = c.maxDeleteRecords;
       eagerPush = c.eagerPush;
       maxPacketBytes = c.maxPacketBytes;
       maxMessageBytes = c.maxMessageBytes;
@@ -331,6 +362,18 @@ public final class GossipConfig {
     /** Time to keep tombstones; must be positive. */
     public Builder tombstoneTtl(Duration v) {
       tombstoneTtl = positive("tombstoneTtl", v);
+      return this;
+    }
+
+    /** How long a collected delete is remembered; zero or more (zero keeps no records). */
+    public Builder deleteRecordRetention(Duration v) {
+      deleteRecordRetention = nonNegative("deleteRecordRetention", v);
+      return this;
+    }
+
+    /** Most delete records kept; zero or more (zero keeps none). */
+    public Builder maxDeleteRecords(int v) {
+      maxDeleteRecords = atLeast("maxDeleteRecords", 0, v);
       return this;
     }
 

@@ -41,6 +41,9 @@ public final class EngineEnvironment {
   final boolean checkEveryEntry;
   final long intervalMillis;
   final long tombstoneTtlMillis;
+  /** {@code config.deleteRecordRetention()} in ms, and {@code config.maxDeleteRecords()}. */
+  final long deleteRecordRetentionMillis;
+  final int maxDeleteRecords;
   final double jitter;
   final int messageBudget;
   final Counters counters = new Counters();
@@ -67,6 +70,8 @@ public final class EngineEnvironment {
     checkEveryEntry = verifier != null || requireSignatures;
     intervalMillis = config.gossipInterval().toMillis();
     tombstoneTtlMillis = config.tombstoneTtl().toMillis();
+    deleteRecordRetentionMillis = config.deleteRecordRetention().toMillis();
+    maxDeleteRecords = config.maxDeleteRecords();
     jitter = b.jitter;
     messageBudget =
         b.messageBudget > 0 ? Math.min(b.messageBudget, config.maxMessageBytes())

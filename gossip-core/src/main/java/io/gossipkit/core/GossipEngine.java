@@ -15,6 +15,7 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.core.internal.HybridLogicalClock;
 import io.gossipkit.core.internal.VersionedStore;
+import io.gossipkit.core.internal.sync.DeleteRecords;
 import java.util.Objects;
 
 /**
@@ -195,7 +196,15 @@ public final class GossipEngine implements GossipContext, Runnable {
     }
     hlc.observe(entry.version().timestamp());
     boolean late = false;
-    if (entry.isTombstone()
+    Entry restored = entry.isTombstone() ? null : restoredDelete(entry);
+    if (restored != null) {
+      // A value this replica deleted and collected the tombstone of, offered by a replica that
+      // never saw the delete (one side of a partition that outlasted the TTL): the delete is put
+      // back instead, and held one TTL like a late tombstone, so that it reaches the replicas
+      // that still hold the value and they drop it too.
+      entry = restored;
+      late = true;
+    } else if (entry.isTombstone()
         && entry.version().millis() < env.clock.millis() - env.tombstoneTtlMillis) {
       if (!deletesHeldValue(entry)) {
         // An expired tombstone would be collected again at once; accepting it would only make
@@ -215,12 +224,31 @@ public final class GossipEngine implements GossipContext, Runnable {
     env.updatesApplied.add(1);
     if (late) {
       store.syncState().acceptedLate(entry.key(), env.clock.millis());
-      env.counters.add("tombstones.late_accepted", 1);
+      env.counters.add(restored != null ? "tombstones.deletes_restored"
+          : "tombstones.late_accepted", 1);
     }
     // What the store now holds, without looking the key up again: the incoming entry for a new
     // key (every entry of a full sync), else the merge, which is deterministic (contract R3.4).
     notifyChange(previous, previous == null ? entry : env.mergePolicy.merge(previous, entry), false);
     return true;
+  }
+
+  /**
+   * The tombstone to apply instead of {@code value}, if this replica holds nothing under its key
+   * but remembers collecting a delete of it ({@link DeleteRecords}) that wins the merge against
+   * {@code value}: what the merge would have chosen had the tombstone not been collected.
+   */
+  private Entry restoredDelete(Entry value) {
+    if (!store.remembersDeletes()) {
+      // Every entry of a full sync passes here: no clock read, no lookup, without records.
+      return null;
+    }
+    Entry deleted = store.deletedBefore(value.key(), env.clock.millis());
+    if (deleted == null) {
+      return null;
+    }
+    Entry winner = env.mergePolicy.merge(deleted, value);
+    return winner != value && winner.isTombstone() ? winner : null;
   }
 
   /** True if the replica holds a live value under the tombstone's key that the merge replaces. */
@@ -384,10 +412,20 @@ public final class GossipEngine implements GossipContext, Runnable {
     // its tombstones: the deletes it made while away must still reach the others, who hold the
     // values and would hand them back (docs/anti-entropy.md, "Tombstones").
     if (store.tombstones() > 0 && !store.isReturning(now, env.tombstoneTtlMillis)) {
-      int removed = store.collectTombstones(now - env.tombstoneTtlMillis);
+      int removed = store.collectTombstones(now - env.tombstoneTtlMillis, now,
+          env.deleteRecordRetentionMillis, env.maxDeleteRecords);
       if (removed > 0) {
         env.counters.add("tombstones.collected", removed);
+        DeleteRecords records = store.syncState().deletes();
+        int evicted = records != null ? records.drainEvicted() : 0;
+        if (evicted > 0) {
+          env.counters.add("tombstones.records_evicted", evicted);
+        }
       }
+    }
+    if (store.remembersDeletes()) {
+      // Frees the records past their retention even when nothing new is collected.
+      store.syncState().deletes().expire(now);
     }
     armRound(false);
   }

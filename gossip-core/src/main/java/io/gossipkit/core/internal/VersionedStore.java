@@ -7,6 +7,7 @@ import io.gossipkit.api.MergePolicy;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.ReplicaStore;
+import io.gossipkit.core.internal.sync.DeleteRecords;
 import io.gossipkit.core.internal.sync.RangeIndex;
 import io.gossipkit.core.internal.sync.SyncState;
 import java.util.ArrayList;
@@ -267,14 +268,28 @@ public final class VersionedStore implements ReplicaStore {
   /**
    * Removes tombstones whose version is older than {@code cutoffMillis}, except those accepted
    * late less than a TTL ago ({@link SyncState#acceptedLate}: {@code cutoffMillis} is now minus
-   * the TTL).
+   * the TTL), and keeps no record of them.
    *
    * @return how many were removed
    */
   public int collectTombstones(long cutoffMillis) {
+    return collectTombstones(cutoffMillis, 0, 0, 0);
+  }
+
+  /**
+   * Removes tombstones as {@link #collectTombstones(long)} does, and records each one removed
+   * ({@link DeleteRecords}) for {@code retentionMillis} from {@code now}, keeping at most {@code
+   * maxRecords} records: {@link #deletedBefore} then still finds the delete. No records are kept
+   * if either bound is 0.
+   *
+   * @return how many were removed
+   */
+  public int collectTombstones(long cutoffMillis, long now, long retentionMillis, int maxRecords) {
     if (tombstones == 0) {
       return 0;
     }
+    DeleteRecords records = retentionMillis > 0 && maxRecords > 0
+        ? syncState().deletes(retentionMillis, maxRecords) : null;
     SyncState held = sync != null && sync.expireLate(cutoffMillis) ? sync : null;
     int removed = 0;
     long newest = 0;
@@ -290,6 +305,7 @@ public final class VersionedStore implements ReplicaStore {
       for (Entry e : dead) {
         unaccount(e);
         newest = Math.max(newest, e.version().millis());
+        record(records, e, now);
       }
       removed = dead.size();
     } else if (map == null) {
@@ -298,6 +314,7 @@ public final class VersionedStore implements ReplicaStore {
         single = null;
         unaccount(e);
         newest = e.version().millis();
+        record(records, e, now);
         removed = 1;
       }
     } else {
@@ -307,6 +324,7 @@ public final class VersionedStore implements ReplicaStore {
           it.remove();
           unaccount(e);
           newest = Math.max(newest, e.version().millis());
+          record(records, e, now);
           removed++;
         }
       }
@@ -316,6 +334,31 @@ public final class VersionedStore implements ReplicaStore {
       syncState().collected(newest);
     }
     return removed;
+  }
+
+  private static void record(DeleteRecords records, Entry tombstone, long now) {
+    if (records != null) {
+      records.add(tombstone, now);
+    }
+  }
+
+  /** True if this replica holds records of collected tombstones ({@link DeleteRecords}). */
+  public boolean remembersDeletes() {
+    DeleteRecords records = sync != null ? sync.deletes() : null;
+    return records != null && records.size() > 0;
+  }
+
+  /**
+   * The tombstone that deleted {@code key}, rebuilt from its record (see {@link DeleteRecords}),
+   * if this replica collected one that is still remembered at {@code now} and holds nothing under
+   * {@code key} since; else null.
+   */
+  public Entry deletedBefore(String key, long now) {
+    DeleteRecords records = sync != null ? sync.deletes() : null;
+    if (records == null || records.size() == 0 || get(key) != null) {
+      return null;
+    }
+    return records.deleted(key, now);
   }
 
   private static boolean collectable(Entry e, long cutoffMillis, SyncState held) {

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * Internal: may change at any time. What one replica remembers for range sync and the tombstone
- * rule, made on first need: its key-hash index, until when it counts as returning, and its
- * tombstone watermark. (When it last heard from a peer is a field of the store itself: every
+ * rule, made on first need: its key-hash index, until when it counts as returning, its
+ * tombstone watermark, and the records of the tombstones it collected ({@link DeleteRecords}).
+ * (When it last heard from a peer is a field of the store itself: every
  * replica that takes part in anti-entropy needs it, and there it costs no extra object.)
  *
  * <p>A replica that heard from no peer for longer than the tombstone TTL is <em>returning</em>:
@@ -38,6 +39,8 @@ public final class SyncState {
   private HashMap<NodeId, Long> streaming;
   /** Push-pull range exchanges this node and a peer opened at once; null until the first. */
   private CrossedExchanges crossings;
+  /** Records of the tombstones this replica collected; null until it first keeps one. */
+  private DeleteRecords deletes;
 
   /** True if a return that began earlier still lasts at {@code now}. */
   public boolean returningAt(long now) {
@@ -119,6 +122,22 @@ public final class SyncState {
       crossings = new CrossedExchanges();
     }
     return crossings;
+  }
+
+  /** Records of collected tombstones, or null if none were kept. */
+  public DeleteRecords deletes() {
+    return deletes;
+  }
+
+  /**
+   * Records of collected tombstones, made on first call with these bounds (later calls return
+   * the same records: the bounds come from the node's configuration, which does not change).
+   */
+  public DeleteRecords deletes(long retentionMillis, int maxRecords) {
+    if (deletes == null) {
+      deletes = new DeleteRecords(retentionMillis, maxRecords);
+    }
+    return deletes;
   }
 
   /** Entries the replica's map was last sized for; 0 if never. */

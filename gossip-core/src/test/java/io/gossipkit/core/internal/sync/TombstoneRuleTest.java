@@ -1,5 +1,6 @@
 package io.gossipkit.core.internal.sync;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,6 +15,7 @@ import io.gossipkit.api.Version;
 import io.gossipkit.core.PeerSelectors;
 import io.gossipkit.core.TestCluster;
 import io.gossipkit.core.internal.AntiEntropy;
+import io.gossipkit.core.internal.VersionedStore;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,14 @@ class TombstoneRuleTest {
   private static final int A = 0;
   private static final int B = 1;
   private static final int C = 2;
+  private static final int D = 3;
 
   private static TestCluster cluster(int nodes) {
-    GossipConfig config = GossipConfig.builder().gossipInterval(Duration.ofMillis(100))
+    return cluster(nodes, GossipConfig.builder());
+  }
+
+  private static TestCluster cluster(int nodes, GossipConfig.Builder settings) {
+    GossipConfig config = settings.gossipInterval(Duration.ofMillis(100))
         .tombstoneTtl(Duration.ofMillis(TTL)).build();
     TestCluster c = new TestCluster(config, nodes, 5);
     for (int i = 0; i < nodes; i++) {
@@ -236,5 +243,168 @@ class TombstoneRuleTest {
     assertNull(c.engine(A).store().get("gone"));
     assertEquals(1, c.counters().get("tombstones.expired_ignored"));
     assertEquals(0, c.counters().get("tombstones.late_accepted"));
+  }
+
+  // ------------------------------------------------------------ a partition of two sides of two
+
+  /**
+   * Four nodes that all hold k and kept are split into {A, B} and {C, D}. Right after the split
+   * C writes "written-on-c"; A deletes k, B learns it, the TTL passes and both collect the
+   * tombstone, while C and D still hold k's value. Nobody is returning: every node kept hearing
+   * from the other node of its side.
+   */
+  private static TestCluster deleteOnOneSideOfAPartition(GossipConfig.Builder settings) {
+    TestCluster c = cluster(4, settings);
+    for (int i = 0; i < 4; i++) {
+      c.engine(i).apply(entry("k", c.now() - 1));
+      c.engine(i).apply(entry("kept", c.now() - 1));
+    }
+    rounds(c, s -> false, A, B, C, D);
+    Predicate<TestCluster.Sent> split = split(c);
+
+    c.advance(1000);
+    c.engine(C).put("written-on-c", new byte[] {1});
+    c.engine(A).delete("k");
+    rounds(c, split, A, B, C, D);
+    assertTrue(c.engine(B).store().get("k").isTombstone(), "B learned of the delete");
+    for (int step = 0; step < 12; step++) {
+      c.advance(TTL / 10);
+      rounds(c, split, A, B, C, D);
+    }
+    assertNull(c.engine(A).store().get("k"), "A collected the tombstone");
+    assertNull(c.engine(B).store().get("k"), "B collected the tombstone");
+    for (int i : new int[] {C, D}) {
+      assertFalse(c.engine(i).store().get("k").isTombstone(), "node " + i + " holds k's value");
+      assertNotNull(c.engine(i).store().get("written-on-c"), "node " + i + " has C's write");
+      assertFalse(((VersionedStore) c.engine(i).store()).isReturning(c.now(), TTL),
+          "node " + i + " is returning");
+    }
+    assertNull(c.engine(A).store().get("written-on-c"), "the write did not cross the split");
+    return c;
+  }
+
+  /** Loses every message between {A, B} and {C, D}. */
+  private static Predicate<TestCluster.Sent> split(TestCluster c) {
+    NodeId a = c.id(A);
+    NodeId b = c.id(B);
+    return s -> (s.from().equals(a) || s.from().equals(b)) != (s.to().equals(a)
+        || s.to().equals(b));
+  }
+
+  private static void assertNoNodeOfFourHoldsTheValueOfK(TestCluster c) {
+    for (int i = 0; i < 4; i++) {
+      Entry k = c.engine(i).store().get("k");
+      assertTrue(k == null || k.isTombstone(), "node " + i + " holds k's value again: " + k);
+      assertNotNull(c.engine(i).store().get("kept"), "node " + i + " lost a live key");
+      assertNotNull(c.engine(i).store().get("written-on-c"),
+          "node " + i + " lost the write made on the other side during the partition");
+    }
+  }
+
+  @Test
+  void aDeleteCollectedOnOneSideOfAPartitionIsNotHandedBackByTheOtherSide() {
+    TestCluster c = deleteOnOneSideOfAPartition(GossipConfig.builder());
+
+    // Healed; the side that still holds the value starts the exchanges.
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, D, A, B);
+    }
+
+    assertNoNodeOfFourHoldsTheValueOfK(c);
+    assertTrue(c.counters().get("tombstones.deletes_restored") >= 1,
+        "a collected delete was restored");
+    assertEquals(2, c.counters().get("tombstones.late_accepted"), "C and D each took it once");
+  }
+
+  @Test
+  void whenTheDeletingSideStartsTheExchangesTheDeleteStillWins() {
+    TestCluster c = deleteOnOneSideOfAPartition(GossipConfig.builder());
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, A, B, C, D);
+    }
+
+    assertNoNodeOfFourHoldsTheValueOfK(c);
+  }
+
+  @Test
+  void theRestoredDeleteIsCollectedAgainAndTheValueStaysGone() {
+    TestCluster c = deleteOnOneSideOfAPartition(GossipConfig.builder());
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, D, A, B);
+    }
+
+    for (int step = 0; step < 25; step++) {
+      c.advance(TTL / 10);
+      rounds(c, s -> false, A, B, C, D);
+    }
+
+    for (int i = 0; i < 4; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " still holds k");
+      assertEquals(2, c.engine(i).store().size(), "node " + i + " holds more than kept and the"
+          + " write made on C");
+    }
+  }
+
+  @Test
+  void withoutDeleteRecordsTheOtherSideHandsTheValueBackAsTheDocsWarn() {
+    TestCluster c = deleteOnOneSideOfAPartition(
+        GossipConfig.builder().deleteRecordRetention(Duration.ZERO));
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, D, A, B);
+    }
+
+    Entry back = c.engine(A).store().get("k");
+    assertNotNull(back, "k came back on A");
+    assertFalse(back.isTombstone(), "k's value came back on A");
+    assertEquals(0, c.counters().get("tombstones.deletes_restored"));
+  }
+
+  @Test
+  void aKeyWrittenAgainAfterItsDeleteWasCollectedSpreadsDespiteTheRecord() {
+    TestCluster c = cluster(4);
+    for (int i = 0; i < 4; i++) {
+      c.engine(i).apply(entry("k", c.now() - 1));
+    }
+    c.advance(1000);
+    c.engine(A).delete("k");
+    for (int step = 0; step < 12; step++) {
+      c.advance(TTL / 10);
+      rounds(c, s -> false, A, B, C, D);
+    }
+    for (int i = 0; i < 4; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " collected the tombstone");
+    }
+
+    c.engine(D).put("k", new byte[] {2});
+    for (int round = 0; round < 3; round++) {
+      rounds(c, s -> false, A, B, C, D);
+    }
+
+    for (int i = 0; i < 4; i++) {
+      Entry k = c.engine(i).store().get("k");
+      assertNotNull(k, "node " + i + " lacks the new write");
+      assertArrayEquals(new byte[] {2}, k.value(), "node " + i);
+    }
+    assertEquals(0, c.counters().get("tombstones.deletes_restored"));
+  }
+
+  @Test
+  void anOldValueOfACollectedDeleteIsRefusedAndTheDeleteRestored() {
+    TestCluster c = cluster(1);
+    c.engine(A).apply(entry("k", c.now() - 1));
+    c.advance(1000);
+    c.engine(A).delete("k");
+    c.advance(2 * TTL);
+    c.engine(A).run();
+    assertNull(c.engine(A).store().get("k"), "collected");
+
+    assertTrue(c.engine(A).apply(entry("k", c.now() - 3 * TTL)), "the replica changed");
+
+    Entry k = c.engine(A).store().get("k");
+    assertNotNull(k, "the delete was restored");
+    assertTrue(k.isTombstone(), "the old value was refused: " + k);
+    assertEquals(1, c.counters().get("tombstones.deletes_restored"));
   }
 }

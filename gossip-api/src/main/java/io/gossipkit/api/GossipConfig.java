@@ -165,8 +165,10 @@ public final class GossipConfig {
    * bytes (two hashes of the key, the version, the signature if any), so that the value the
    * delete replaced, offered later by a replica that never saw the delete (one side of a
    * partition that outlasted {@link #tombstoneTtl()}), is refused and the delete restored instead
-   * of the value coming back. 7 days by default; zero keeps no records (deletes are then safe
-   * only from partitions shorter than the TTL). See docs/anti-entropy.md, "Tombstones".
+   * of the value coming back; and so that a replica back from longer than the TTL away may hand
+   * its peers the old writes only it held, instead of dropping them in case they were deleted. 7
+   * days by default; zero keeps no records (deletes are then safe only from partitions shorter
+   * than the TTL, and such writes are dropped). See docs/anti-entropy.md, "Tombstones".
    */
   public Duration deleteRecordRetention() {
     return deleteRecordRetention;

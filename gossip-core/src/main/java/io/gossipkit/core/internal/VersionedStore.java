@@ -329,8 +329,9 @@ public final class VersionedStore implements ReplicaStore {
         }
       }
     }
-    if (removed > 0) {
-      // The watermark a returning replica compares with: see SyncState.
+    if (removed > 0 && records == null) {
+      // The watermark a returning replica compares with: see SyncState. With records, a delete
+      // raises it only once its record is forgotten.
       syncState().collected(newest);
     }
     return removed;
@@ -340,6 +341,21 @@ public final class VersionedStore implements ReplicaStore {
     if (records != null) {
       records.add(tombstone, now);
     }
+  }
+
+  /**
+   * The tombstone watermark to send a peer at {@code now} ({@link SyncState#collectedUpTo}),
+   * after forgetting the delete records past their retention, so that it covers every delete
+   * this replica no longer remembers.
+   */
+  public long watermark(long now) {
+    if (sync == null) {
+      return 0;
+    }
+    if (sync.deletes() != null) {
+      sync.deletes().expire(now);
+    }
+    return sync.collectedUpTo();
   }
 
   /** True if this replica holds records of collected tombstones ({@link DeleteRecords}). */

@@ -85,7 +85,13 @@ class StaticMembersWithAFailureDetectorTest {
 
     assertTrue(sendingToTheClosedNodeStops(),
         "still sending to the closed node after 15 s; lost so far: " + net.lost());
-    assertEquals(List.of("node-0 ALIVE", "node-1 ALIVE", "node-2 SUSPECT"), states(nodes.get(0)));
+    // The live member may be suspected for a moment when this shared machine stalls a node's
+    // threads (phi accrual judges real gaps between heartbeats); it must be alive again soon.
+    List<String> expected = List.of("node-0 ALIVE", "node-1 ALIVE", "node-2 SUSPECT");
+    for (int i = 0; i < 50 && !states(nodes.get(0)).equals(expected); i++) {
+      Thread.sleep(100);
+    }
+    assertEquals(expected, states(nodes.get(0)));
     nodes.get(1).put("after", new byte[] {2});
     for (int i = 0; i < 500 && nodes.get(0).get("after").isEmpty(); i++) {
       Thread.sleep(10);

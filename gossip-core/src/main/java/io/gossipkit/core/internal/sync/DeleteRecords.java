@@ -51,6 +51,8 @@ public final class DeleteRecords {
   private int live;
   /** Live records evicted to make room since {@link #drainEvicted}. */
   private int evicted;
+  /** Newest version time (ms) of any delete whose record expired or was evicted; 0 if none. */
+  private long forgottenUpTo;
 
   /** Ring slot + 1 by key hash; 0 is empty. Its length is a power of two over twice the ring's. */
   private int[] table = new int[0];
@@ -146,10 +148,20 @@ public final class DeleteRecords {
     }
   }
 
+  /**
+   * Newest version time (ms) of any delete this replica collected and no longer remembers: its
+   * record expired or was evicted (a record replaced by a newer delete of its key does not count).
+   * 0 if none. Range sync's tombstone watermark: see {@code SyncState.collectedUpTo}.
+   */
+  public long forgottenUpTo() {
+    return forgottenUpTo;
+  }
+
   /** Drops the oldest slot; true if it held a live record. */
   private boolean popHead() {
     boolean wasLive = origins[head] != null;
     if (wasLive) {
+      forgottenUpTo = Math.max(forgottenUpTo, timestamps[head] >>> Version.LOGICAL_BITS);
       unlink(head);
     }
     head = (head + 1) % keyHashes.length;

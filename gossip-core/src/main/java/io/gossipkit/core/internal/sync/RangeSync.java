@@ -191,7 +191,7 @@ public final class RangeSync {
     }
 
     private long watermark() {
-      return store.syncState().collectedUpTo();
+      return store.watermark(ctx.now());
     }
 
     // ------------------------------------------------------------------ descent

@@ -57,12 +57,19 @@ public final class SyncState {
     returningUntil = Long.MIN_VALUE;
   }
 
-  /** Highest version time (ms) of any tombstone this replica collected; 0 if none. */
+  /**
+   * The tombstone watermark range sync sends: the highest version time (ms) of any tombstone this
+   * replica collected and keeps no record of. With delete records, a collected delete counts only
+   * once its record expires or is evicted ({@link DeleteRecords#forgottenUpTo}): while remembered,
+   * the record itself refuses the value the delete replaced, so a returning peer may hand over its
+   * old entries instead of dropping them. Without records, every collected tombstone counts. 0 if
+   * none.
+   */
   public long collectedUpTo() {
-    return collectedUpTo;
+    return deletes == null ? collectedUpTo : Math.max(collectedUpTo, deletes.forgottenUpTo());
   }
 
-  /** Raises the watermark to {@code millis} if higher. */
+  /** Raises the watermark to {@code millis} if higher: a tombstone collected without a record. */
   public void collected(long millis) {
     if (millis > collectedUpTo) {
       collectedUpTo = millis;

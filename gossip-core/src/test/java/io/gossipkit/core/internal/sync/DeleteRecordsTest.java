@@ -97,6 +97,21 @@ class DeleteRecordsTest {
   }
 
   @Test
+  void forgettingARecordRaisesTheWatermarkButReplacingOneDoesNot() {
+    DeleteRecords r = new DeleteRecords(1000, 2);
+    r.add(tombstone("k", 42), 100);
+    r.add(tombstone("k", 50), 150);
+    assertEquals(0, r.forgottenUpTo(), "replaced, not forgotten");
+
+    r.add(tombstone("a", 60), 160);
+    r.add(tombstone("b", 70), 170);
+    assertEquals(50, r.forgottenUpTo(), "k's record evicted at the maximum");
+
+    r.expire(1165);
+    assertEquals(60, r.forgottenUpTo(), "a's record expired");
+  }
+
+  @Test
   void boundsMustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> new DeleteRecords(0, 10));
     assertThrows(IllegalArgumentException.class, () -> new DeleteRecords(10, 0));

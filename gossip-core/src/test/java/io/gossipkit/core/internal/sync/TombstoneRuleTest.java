@@ -61,7 +61,11 @@ class TombstoneRuleTest {
 
   /** Three nodes that all hold k and kept, written just now. */
   private static TestCluster agreeingOnKAndKept() {
-    TestCluster c = cluster(3);
+    return agreeingOnKAndKept(GossipConfig.builder());
+  }
+
+  private static TestCluster agreeingOnKAndKept(GossipConfig.Builder settings) {
+    TestCluster c = cluster(3, settings);
     for (int i = 0; i < 3; i++) {
       c.engine(i).apply(entry("k", c.now() - 1));
       c.engine(i).apply(entry("kept", c.now() - 1));
@@ -76,11 +80,23 @@ class TombstoneRuleTest {
     return s -> s.from().equals(away) || s.to().equals(away);
   }
 
-  /** Runs the partition: C cut off while A deletes k and the TTL passes; A and B collect it. */
+  /**
+   * Runs the partition without delete records (rule 3 alone, as once records are gone): C cut off
+   * while A deletes k and the TTL passes; A and B collect it.
+   */
   private static TestCluster deleteWhileCIsAway() {
-    TestCluster c = agreeingOnKAndKept();
+    return deleteWhileCIsAway(GossipConfig.builder().deleteRecordRetention(Duration.ZERO));
+  }
+
+  /**
+   * Runs the partition: C cut off and, at once, writes "offline"; A deletes k and the TTL passes;
+   * A and B collect it.
+   */
+  private static TestCluster deleteWhileCIsAway(GossipConfig.Builder settings) {
+    TestCluster c = agreeingOnKAndKept(settings);
     Predicate<TestCluster.Sent> cutOff = cutOff(c, C);
 
+    c.engine(C).apply(entry("offline", c.now() - 1));
     c.advance(1000);
     c.engine(A).delete("k");
     rounds(c, cutOff, A, B, C);
@@ -108,7 +124,8 @@ class TombstoneRuleTest {
       assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
       assertNotNull(c.engine(i).store().get("kept"), "node " + i + " lost a live key");
     }
-    assertEquals(1, c.counters().get("sync.stale_dropped"));
+    // k, and C's own old write "offline": rule 3 alone cannot tell the two apart.
+    assertEquals(2, c.counters().get("sync.stale_dropped"));
   }
 
   @Test
@@ -121,6 +138,73 @@ class TombstoneRuleTest {
 
     for (int i = 0; i < 3; i++) {
       assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
+    }
+  }
+
+  @Test
+  void withRecordsTheOthersRefuseTheReturningReplicasValueAndRestoreTheDelete() {
+    TestCluster c = deleteWhileCIsAway(GossipConfig.builder());
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    assertNoNodeHoldsTheValueOfK(c);
+    assertTrue(c.counters().get("tombstones.deletes_restored") >= 1, "a delete was restored");
+    assertEquals(0, c.counters().get("sync.stale_dropped"), "nothing needed dropping");
+    for (int step = 0; step < 25; step++) {
+      c.advance(TTL / 10);
+      rounds(c, s -> false, A, B, C);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " still holds k");
+    }
+  }
+
+  @Test
+  void anOldWriteOnlyTheReturningReplicaHeldSurvivesWhileThePeersRememberTheirDeletes() {
+    TestCluster c = deleteWhileCIsAway(GossipConfig.builder());
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNotNull(c.engine(i).store().get("offline"), "node " + i + " lacks C's old write");
+    }
+  }
+
+  @Test
+  void onceThePeersRecordsHaveExpiredTheReturningReplicaDropsWhatTheyDeletedAsBefore() {
+    TestCluster c = deleteWhileCIsAway(
+        GossipConfig.builder().deleteRecordRetention(Duration.ofMillis(2 * TTL)));
+    Predicate<TestCluster.Sent> cutOff = cutOff(c, C);
+    for (int step = 0; step < 25; step++) {
+      c.advance(TTL / 10);
+      rounds(c, cutOff, A, B, C);
+    }
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
+    }
+    assertEquals(0, c.counters().get("tombstones.deletes_restored"), "the records were gone");
+    assertEquals(2, c.counters().get("sync.stale_dropped"), "k and C's old write, by rule 3");
+  }
+
+  @Test
+  void withoutRecordsAnOldWriteOnlyTheReturningReplicaHeldIsDroppedAsTheDocsWarn() {
+    TestCluster c = deleteWhileCIsAway();
+
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, C, A, B);
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertNull(c.engine(i).store().get("offline"), "node " + i + " holds C's old write");
     }
   }
 

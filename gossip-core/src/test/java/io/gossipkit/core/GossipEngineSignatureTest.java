@@ -28,6 +28,7 @@ import io.gossipkit.core.internal.VersionedStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -369,6 +370,30 @@ class GossipEngineSignatureTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> engine(true, null, null));
     assertTrue(e.getMessage().contains("no verifier"), e.getMessage());
+  }
+
+  // ---------------------------------------------------------------- collected deletes
+
+  @Test
+  void aDeleteRestoredFromItsRecordKeepsItsSignatureSoPeersThatRequireSignaturesTakeIt() {
+    ToyVerifier verifier = new ToyVerifier(KEYS);
+    GossipEngine engine = engine(true, new ToySigner(Map.of(SELF, "self-secret")), verifier);
+    Entry old = signedByPeer(fromPeer("k", "old", now - 1));
+    assertTrue(engine.apply(old));
+    engine.delete("k");
+    Entry tombstone = engine.store().get("k");
+    now += Duration.ofHours(2).toMillis();
+    engine.run();
+    assertNull(engine.store().get("k"), "the tombstone was collected");
+
+    assertTrue(engine.apply(old), "the replica changed: the delete is back");
+
+    Entry restored = engine.store().get("k");
+    assertTrue(restored.isTombstone(), "the old value was refused: " + restored);
+    assertEquals(tombstone, restored);
+    assertArrayEquals(tombstone.signature(), restored.signature());
+    assertEquals(Result.VALID, verifier.verify(restored));
+    assertEquals(1, counter("tombstones.deletes_restored"));
   }
 
   // ---------------------------------------------------------------- one write, signed or not

@@ -3,7 +3,9 @@ package io.gossipkit.api;
 import java.util.Map;
 
 /**
- * A snapshot of one node's counters: messages and bytes in and out, drops by reason, merges.
+ * A snapshot of one node's counters: messages and bytes in and out, drops by reason, merges;
+ * and, under {@code replica.}, what its replica holds at the snapshot ({@code replica.entries},
+ * {@code replica.tombstones}, {@code replica.delete_records}), current values rather than counts.
  *
  * <p>Counter names are dotted, such as {@code messages.sent}, {@code dropped.retry_queue_full},
  * {@code updates.applied}; docs/ARCHITECTURE.md lists them.

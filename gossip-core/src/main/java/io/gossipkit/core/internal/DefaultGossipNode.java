@@ -13,6 +13,7 @@ import io.gossipkit.api.MemberState;
 import io.gossipkit.api.NodeId;
 import io.gossipkit.api.NodeMetrics;
 import io.gossipkit.api.PacketProtector;
+import io.gossipkit.api.ReplicaStore;
 import io.gossipkit.api.Subscription;
 import io.gossipkit.api.Transport;
 import io.gossipkit.api.Version;
@@ -458,7 +459,18 @@ public final class DefaultGossipNode implements GossipNode {
 
   @Override
   public NodeMetrics metrics() {
-    Map<String, Long> all = new HashMap<>(call(() -> env.counters().snapshot()));
+    Map<String, Long> all = call(() -> {
+      Map<String, Long> m = new HashMap<>(env.counters().snapshot());
+      // Current values, not counts: what the replica holds now, for sizing its memory.
+      ReplicaStore store = engine.store();
+      m.put("replica.entries", (long) store.size());
+      if (store instanceof VersionedStore) {
+        VersionedStore v = (VersionedStore) store;
+        m.put("replica.tombstones", (long) v.tombstones());
+        m.put("replica.delete_records", (long) v.deleteRecords());
+      }
+      return m;
+    });
     wireCounters.forEach((k, v) -> all.merge(k, v.sum(), Long::sum));
     // The transports' own counters (socket-level drops the node never sees), under a prefix.
     transport.metrics().forEach((k, v) -> all.put("transport." + k, v));

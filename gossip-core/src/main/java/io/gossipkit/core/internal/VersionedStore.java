@@ -358,10 +358,15 @@ public final class VersionedStore implements ReplicaStore {
     return sync.collectedUpTo();
   }
 
+  /** Records of collected tombstones held ({@link DeleteRecords}), expired ones not yet freed. */
+  public int deleteRecords() {
+    DeleteRecords records = sync != null ? sync.deletes() : null;
+    return records != null ? records.size() : 0;
+  }
+
   /** True if this replica holds records of collected tombstones ({@link DeleteRecords}). */
   public boolean remembersDeletes() {
-    DeleteRecords records = sync != null ? sync.deletes() : null;
-    return records != null && records.size() > 0;
+    return deleteRecords() > 0;
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.GossipNode;
+import io.gossipkit.api.NodeMetrics;
 import io.gossipkit.api.PacketProtector;
 import io.gossipkit.api.Transport;
 import io.gossipkit.api.Version;
@@ -74,6 +75,27 @@ class GossipNodeOverInMemoryNetworkTest {
     nodes.get(4).delete("k");
     await("no node has k", () -> nodes.stream().noneMatch(n -> n.get("k").isPresent()));
     assertTrue(nodes.get(2).snapshot().isEmpty());
+    NodeMetrics metrics = nodes.get(2).metrics();
+    assertEquals(1, metrics.get("replica.entries"), "the tombstone is an entry");
+    assertEquals(1, metrics.get("replica.tombstones"));
+    assertEquals(0, metrics.get("replica.delete_records"), "nothing collected yet");
+  }
+
+  @Test
+  void aCollectedDeleteLeavesARecordThatTheMetricsCount() throws Exception {
+    nodes.addAll(InMemoryNodes.start(net,
+        testConfig().toBuilder().tombstoneTtl(Duration.ofMillis(200)).build(), 2, b -> { }));
+    nodes.get(0).put("k", new byte[] {1});
+    await("both nodes have k", () -> nodes.stream().allMatch(n -> n.get("k").isPresent()));
+    nodes.get(1).delete("k");
+
+    await("both nodes collected k's tombstone", () -> nodes.stream().allMatch(
+        n -> n.metrics().get("replica.tombstones") == 0
+            && n.metrics().get("replica.delete_records") == 1));
+    for (GossipNode n : nodes) {
+      assertEquals(0, n.metrics().get("replica.entries"));
+      assertTrue(n.metrics().get("tombstones.collected") >= 1);
+    }
   }
 
   @Test

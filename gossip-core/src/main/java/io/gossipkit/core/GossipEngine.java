@@ -15,7 +15,6 @@ import io.gossipkit.api.Version;
 import io.gossipkit.api.message.GossipMessage;
 import io.gossipkit.core.internal.HybridLogicalClock;
 import io.gossipkit.core.internal.VersionedStore;
-import io.gossipkit.core.internal.sync.DeleteRecords;
 import java.util.Objects;
 
 /**
@@ -235,7 +234,7 @@ public final class GossipEngine implements GossipContext, Runnable {
 
   /**
    * The tombstone to apply instead of {@code value}, if this replica holds nothing under its key
-   * but remembers collecting a delete of it ({@link DeleteRecords}) that wins the merge against
+   * but remembers collecting a delete of it ({@code DeleteRecords}) that wins the merge against
    * {@code value}: what the merge would have chosen had the tombstone not been collected.
    */
   private Entry restoredDelete(Entry value) {
@@ -416,17 +415,14 @@ public final class GossipEngine implements GossipContext, Runnable {
           env.deleteRecordRetentionMillis, env.maxDeleteRecords);
       if (removed > 0) {
         env.counters.add("tombstones.collected", removed);
-        DeleteRecords records = store.syncState().deletes();
-        int evicted = records != null ? records.drainEvicted() : 0;
+        int evicted = store.drainEvictedDeleteRecords();
         if (evicted > 0) {
           env.counters.add("tombstones.records_evicted", evicted);
         }
       }
     }
-    if (store.remembersDeletes()) {
-      // Frees the records past their retention even when nothing new is collected.
-      store.syncState().deletes().expire(now);
-    }
+    // Frees the records past their retention even when nothing new is collected.
+    store.expireDeleteRecords(now);
     armRound(false);
   }
 

@@ -352,10 +352,22 @@ public final class VersionedStore implements ReplicaStore {
     if (sync == null) {
       return 0;
     }
-    if (sync.deletes() != null) {
-      sync.deletes().expire(now);
-    }
+    expireDeleteRecords(now);
     return sync.collectedUpTo();
+  }
+
+  /** Forgets the delete records past their retention at {@code now}, if any are held. */
+  public void expireDeleteRecords(long now) {
+    DeleteRecords records = sync != null ? sync.deletes() : null;
+    if (records != null) {
+      records.expire(now);
+    }
+  }
+
+  /** Delete records evicted at the maximum since the last call ({@link DeleteRecords}). */
+  public int drainEvictedDeleteRecords() {
+    DeleteRecords records = sync != null ? sync.deletes() : null;
+    return records != null ? records.drainEvicted() : 0;
   }
 
   /** Records of collected tombstones held ({@link DeleteRecords}), expired ones not yet freed. */

@@ -356,9 +356,14 @@ public final class VersionedStore implements ReplicaStore {
     return sync.collectedUpTo();
   }
 
+  /** The records of collected tombstones, or null if none were ever kept. */
+  private DeleteRecords records() {
+    return sync != null ? sync.deletes() : null;
+  }
+
   /** Forgets the delete records past their retention at {@code now}, if any are held. */
   public void expireDeleteRecords(long now) {
-    DeleteRecords records = sync != null ? sync.deletes() : null;
+    DeleteRecords records = records();
     if (records != null) {
       records.expire(now);
     }
@@ -366,13 +371,13 @@ public final class VersionedStore implements ReplicaStore {
 
   /** Delete records evicted at the maximum since the last call ({@link DeleteRecords}). */
   public int drainEvictedDeleteRecords() {
-    DeleteRecords records = sync != null ? sync.deletes() : null;
+    DeleteRecords records = records();
     return records != null ? records.drainEvicted() : 0;
   }
 
   /** Records of collected tombstones held ({@link DeleteRecords}), expired ones not yet freed. */
   public int deleteRecords() {
-    DeleteRecords records = sync != null ? sync.deletes() : null;
+    DeleteRecords records = records();
     return records != null ? records.size() : 0;
   }
 
@@ -387,7 +392,7 @@ public final class VersionedStore implements ReplicaStore {
    * {@code key} since; else null.
    */
   public Entry deletedBefore(String key, long now) {
-    DeleteRecords records = sync != null ? sync.deletes() : null;
+    DeleteRecords records = records();
     if (records == null || records.size() == 0 || get(key) != null) {
       return null;
     }

@@ -74,6 +74,13 @@ class TombstoneRuleTest {
     return c;
   }
 
+  /** Five rounds with nothing lost, each node of {@code order} acting in that order. */
+  private static void healed(TestCluster c, int... order) {
+    for (int round = 0; round < 5; round++) {
+      rounds(c, s -> false, order);
+    }
+  }
+
   /** Loses every message to or from node {@code n}. */
   private static Predicate<TestCluster.Sent> cutOff(TestCluster c, int n) {
     NodeId away = c.id(n);
@@ -116,9 +123,7 @@ class TombstoneRuleTest {
     TestCluster c = deleteWhileCIsAway();
 
     // Healed. C's own round comes first: the worst case, it starts the exchange.
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     for (int i = 0; i < 3; i++) {
       assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
@@ -132,9 +137,7 @@ class TombstoneRuleTest {
   void whenTheOthersStartTheExchangeTheReturningReplicaStillDropsIt() {
     TestCluster c = deleteWhileCIsAway();
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, A, B, C);
-    }
+    healed(c, A, B, C);
 
     for (int i = 0; i < 3; i++) {
       assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
@@ -145,9 +148,7 @@ class TombstoneRuleTest {
   void withRecordsTheOthersRefuseTheReturningReplicasValueAndRestoreTheDelete() {
     TestCluster c = deleteWhileCIsAway(GossipConfig.builder());
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     assertNoNodeHoldsTheValueOfK(c);
     assertTrue(c.counters().get("tombstones.deletes_restored") >= 1, "a delete was restored");
@@ -165,9 +166,7 @@ class TombstoneRuleTest {
   void anOldWriteOnlyTheReturningReplicaHeldSurvivesWhileThePeersRememberTheirDeletes() {
     TestCluster c = deleteWhileCIsAway(GossipConfig.builder());
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     for (int i = 0; i < 3; i++) {
       assertNotNull(c.engine(i).store().get("offline"), "node " + i + " lacks C's old write");
@@ -184,9 +183,7 @@ class TombstoneRuleTest {
       rounds(c, cutOff, A, B, C);
     }
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     for (int i = 0; i < 3; i++) {
       assertNull(c.engine(i).store().get("k"), "node " + i + " holds k again");
@@ -199,9 +196,7 @@ class TombstoneRuleTest {
   void withoutRecordsAnOldWriteOnlyTheReturningReplicaHeldIsDroppedAsTheDocsWarn() {
     TestCluster c = deleteWhileCIsAway();
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     for (int i = 0; i < 3; i++) {
       assertNull(c.engine(i).store().get("offline"), "node " + i + " holds C's old write");
@@ -213,9 +208,7 @@ class TombstoneRuleTest {
     TestCluster c = deleteWhileCIsAway();
     c.engine(C).apply(entry("written-while-away", c.now() - 100));
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     for (int i = 0; i < 3; i++) {
       assertNotNull(c.engine(i).store().get("written-while-away"), "node " + i);
@@ -277,9 +270,7 @@ class TombstoneRuleTest {
   void aDeleteMadeByTheReplicaThatWasAwayReachesTheOthersInsteadOfBeingUndone() {
     TestCluster c = deleteByCWhileAway();
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     assertNoNodeHoldsTheValueOfK(c);
     assertEquals(2, c.counters().get("tombstones.late_accepted"), "A and B each took it once");
@@ -289,9 +280,7 @@ class TombstoneRuleTest {
   void whenTheOthersStartTheExchangeTheAwayReplicasDeleteStillWins() {
     TestCluster c = deleteByCWhileAway();
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, A, B, C);
-    }
+    healed(c, A, B, C);
 
     assertNoNodeHoldsTheValueOfK(c);
   }
@@ -299,9 +288,7 @@ class TombstoneRuleTest {
   @Test
   void lateTombstonesAreCollectedOneTtlAfterTheyArrivedAndTheValueStaysDeleted() {
     TestCluster c = deleteByCWhileAway();
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, A, B);
-    }
+    healed(c, C, A, B);
 
     for (int step = 0; step < 25; step++) {
       c.advance(TTL / 10);
@@ -390,9 +377,7 @@ class TombstoneRuleTest {
     TestCluster c = deleteOnOneSideOfAPartition(GossipConfig.builder());
 
     // Healed; the side that still holds the value starts the exchanges.
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, D, A, B);
-    }
+    healed(c, C, D, A, B);
 
     assertNoNodeOfFourHoldsTheValueOfK(c);
     assertTrue(c.counters().get("tombstones.deletes_restored") >= 1,
@@ -404,9 +389,7 @@ class TombstoneRuleTest {
   void whenTheDeletingSideStartsTheExchangesTheDeleteStillWins() {
     TestCluster c = deleteOnOneSideOfAPartition(GossipConfig.builder());
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, A, B, C, D);
-    }
+    healed(c, A, B, C, D);
 
     assertNoNodeOfFourHoldsTheValueOfK(c);
   }
@@ -414,9 +397,7 @@ class TombstoneRuleTest {
   @Test
   void theRestoredDeleteIsCollectedAgainAndTheValueStaysGone() {
     TestCluster c = deleteOnOneSideOfAPartition(GossipConfig.builder());
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, D, A, B);
-    }
+    healed(c, C, D, A, B);
 
     for (int step = 0; step < 25; step++) {
       c.advance(TTL / 10);
@@ -435,9 +416,7 @@ class TombstoneRuleTest {
     TestCluster c = deleteOnOneSideOfAPartition(
         GossipConfig.builder().deleteRecordRetention(Duration.ZERO));
 
-    for (int round = 0; round < 5; round++) {
-      rounds(c, s -> false, C, D, A, B);
-    }
+    healed(c, C, D, A, B);
 
     Entry back = c.engine(A).store().get("k");
     assertNotNull(back, "k came back on A");

@@ -78,7 +78,7 @@ import picocli.CommandLine.Spec;
           + " exchange (diff_bytes); raw_tcp_mb_per_s is plain loopback TCP in the same run"
           + " (the median of three transfers on a fresh heap and one just before each timed"
           + " sync), encrypted_tcp_mb_per_s the TCP transport alone (sealed 256 KiB frames, the"
-          + " sync's chunks, measured first). Bytes are"
+          + " sync's chunks, the median of one transfer before each timed sync). Bytes are"
           + " everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
       ""
     },
@@ -369,9 +369,14 @@ final class SyncBench implements Callable<Integer> {
       raw.transfer();
     }
     double rawFreshMbps = raw.median();
-    double sealedMbps = encryptedTcp(psk, ceilingBytes, timeout);
-    progress(err, "plain loopback TCP %s MB/s (median %.1f), sealed TCP transport %.1f MB/s",
-        raw.rates(), rawFreshMbps, sealedMbps);
+    progress(err, "plain loopback TCP %s MB/s (median %.1f)", raw.rates(), rawFreshMbps);
+    // The sealed transport alone, the ceiling a sync runs under, is timed once before each timed
+    // sync (encrypted_tcp_mb_per_s: their median), on the heap the syncs run on. Timed once on the
+    // fresh heap, here, it swung from 260 to 1,500 MB/s between runs minutes apart, and set the
+    // sync above its own ceiling in some: the JVM was still growing the heap under it (with the
+    // heap fixed and touched in advance, -Xms8g -Xmx8g -XX:+AlwaysPreTouch, the same transfers ran
+    // at 1,190-1,350 MB/s; measured 2026-12-02). Plain TCP moves direct buffers and does not care.
+    List<Double> sealedRates = new ArrayList<>();
 
     Peer b = null;
     try (Peer a = new Peer("bench-a", addressA, "bench-b", addressB, config, psk)) {
@@ -413,17 +418,21 @@ final class SyncBench implements Callable<Integer> {
       long fullWire = 0;
       long fullDropped = 0;
       for (int round = 0; rates.size() < fullSyncs; round++) {
+        boolean timed = round > 0
+            && (syncSteadiness.isSteady() || syncWarmUps >= MAX_SYNC_WARM_UPS);
         if (b != null) {
           b.close();
           b = null;
+          if (timed) {
+            // Before the collection below, so its garbage is not in the sync's young generation.
+            sealedRates.add(encryptedTcp(psk, ceilingBytes, timeout));
+          }
           // The previous round's replica is garbage now, an artifact of timing several fresh
           // nodes in one JVM: collected here, untimed, so the next round does not pay a full
           // collection of it (measured: 0.9 s of a 2.3 s sync). The young collections of the
           // replica being filled are the sync's own cost and stay in the timing.
           System.gc();
         }
-        boolean timed = round > 0
-            && (syncSteadiness.isSteady() || syncWarmUps >= MAX_SYNC_WARM_UPS);
         if (timed) {
           raw.transfer();
         }
@@ -471,6 +480,9 @@ final class SyncBench implements Callable<Integer> {
       double rawMbps = raw.median();
       progress(err, "plain loopback TCP before each timed sync %s MB/s; median of all %d: %.1f",
           raw.rates().subList(RAW_TRANSFERS, raw.count()), raw.count(), rawMbps);
+      double sealedMbps = median(sealedRates.stream().mapToDouble(Double::doubleValue).toArray());
+      progress(err, "sealed TCP transport before each timed sync %s MB/s; median %.1f",
+          formatted(sealedRates), sealedMbps);
 
       // Identical replicas: one exchange, over when no message has arrived for a while.
       settle(a, synced, timeout);
@@ -525,6 +537,8 @@ final class SyncBench implements Callable<Integer> {
       r.put("full_sync_vs_raw", round(fullMbps / rawMbps));
       r.put("encrypted_tcp_mb_per_s", round(sealedMbps));
       r.put("full_sync_vs_encrypted_tcp", round(fullMbps / sealedMbps));
+      r.put("encrypted_tcp_vs_raw", round(sealedMbps / rawMbps));
+      r.put("encrypted_tcp_transfers", sealedRates.size());
       r.put("full_sync_first_mb_per_s", round(firstRate));
       r.put("full_syncs", fullSyncs);
       r.put("full_sync_warm_ups", syncWarmUps);
@@ -685,7 +699,7 @@ final class SyncBench implements Callable<Integer> {
 
     /** Each transfer's megabytes per second, rounded to 0.1, for the progress lines. */
     List<String> rates() {
-      return rates.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList();
+      return formatted(rates);
     }
 
     double median() {
@@ -741,6 +755,11 @@ final class SyncBench implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** Rates rounded to 0.1, for the progress lines. */
+  private static List<String> formatted(List<Double> rates) {
+    return rates.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList();
   }
 
   private static double median(double[] v) {

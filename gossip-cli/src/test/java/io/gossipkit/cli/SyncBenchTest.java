@@ -36,6 +36,10 @@ class SyncBenchTest {
     assertTrue(number(json, "raw_tcp_warm_ups") >= 2 && number(json, "raw_tcp_warm_ups") <= 30,
         json);
     assertTrue(number(json, "encrypted_tcp_mb_per_s") > 0, json);
+    // The sealed transport alone: one transfer before each of the five timed syncs.
+    assertEquals(5, number(json, "encrypted_tcp_transfers"), json);
+    assertEquals(number(json, "encrypted_tcp_mb_per_s") / number(json, "raw_tcp_mb_per_s"),
+        number(json, "encrypted_tcp_vs_raw"), 0.0011, json);
     // The CPU the sync and plain TCP spent (HotSpot reports process CPU time on every platform).
     assertTrue(number(json, "full_sync_cpu_s") > 0, json);
     assertTrue(number(json, "raw_tcp_cpu_s_same_bytes") > 0, json);

@@ -57,8 +57,10 @@ import picocli.CommandLine.Spec;
  * loopback TCP, and the TCP transport alone (sealed frames, no engine), are measured in the same
  * run for comparison.
  *
- * <p>Bytes are the TCP transports' {@code wire.bytes.out} of both nodes: everything on the
- * sockets, both directions, frame prefixes and seals included. Each exchange is started on
+ * <p>Bytes are everything on the TCP sockets, both directions, frame prefixes and seals
+ * included: the transports' {@code wire.bytes.in} of both nodes for a full sync (complete the
+ * moment the receiver holds every key), their {@code wire.bytes.out} for the two exchanges, which
+ * are over only once the nodes went quiet. Each exchange is started on
  * demand (a strategy that runs an anti-entropy round only when asked) and is over when the
  * receiving node's {@code updates.applied} counter (polled every millisecond) reaches the number
  * of entries it must apply (syncs) or no message has arrived for a quiet period (the identical
@@ -210,6 +212,17 @@ final class SyncBench implements Callable<Integer> {
 
     long wireOut() {
       return tcp.metrics().getOrDefault("wire.bytes.out", 0L);
+    }
+
+    /**
+     * Bytes this node's transport read from its sockets. A receiver counts each read before it
+     * decodes and applies what it holds, so once a node applied a message, every byte that
+     * carried it (and everything the peer read before answering) is counted here; the sender's
+     * {@code wire.bytes.out} is counted when its write completes, on its I/O thread, which under
+     * load can run after the receiver applied the frame (see {@link #measure}).
+     */
+    long wireIn() {
+      return tcp.metrics().getOrDefault("wire.bytes.in", 0L);
     }
 
     /**
@@ -438,7 +451,11 @@ final class SyncBench implements Callable<Integer> {
         }
         b = new Peer("bench-b", addressB, "bench-a", addressA, config, psk);
         b.node.start();
-        long wire0 = a.wireOut() + b.wireOut();
+        // Counted as read, not as written: the sync is over the moment B holds every key, and
+        // the writer's count of the last frame may come later (a CI run counted 262,947 of a
+        // 3,000-key sync's 393,000 bytes when A's I/O thread was descheduled right after its
+        // write); both directions' reads are complete by then (see Peer.wireIn).
+        long wire0 = a.wireIn() + b.wireIn();
         long dropped0 = a.dropped() + b.dropped();
         long[] cpu0 = ProcessCpu.ticks();
         Map<String, Long> threads0 = ProcessCpu.threads();
@@ -451,7 +468,7 @@ final class SyncBench implements Callable<Integer> {
         fullNanos = System.nanoTime() - t0;
         long jit = jit0 < 0 ? -1 : ProcessCpu.jitMillis() - jit0;
         double cpu = cpuNanos0 < 0 ? Double.NaN : (ProcessCpu.processNanos() - cpuNanos0) / 1e9;
-        fullWire = a.wireOut() + b.wireOut() - wire0;
+        fullWire = a.wireIn() + b.wireIn() - wire0;
         double rate = fullWire * 1e3 / fullNanos;
         long dropped = a.dropped() + b.dropped() - dropped0;
         String what;

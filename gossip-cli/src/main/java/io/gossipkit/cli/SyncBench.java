@@ -453,7 +453,7 @@ final class SyncBench implements Callable<Integer> {
         b.node.start();
         // Counted as read, not as written: the sync is over the moment B holds every key, and
         // the writer's count of the last frame may come later (a CI run counted 262,947 of a
-        // 3,000-key sync's 393,000 bytes when A's I/O thread was descheduled right after its
+        // 3,000-key sync's 394,176 bytes when A's I/O thread was descheduled right after its
         // write); both directions' reads are complete by then (see Peer.wireIn).
         long wire0 = a.wireIn() + b.wireIn();
         long dropped0 = a.dropped() + b.dropped();

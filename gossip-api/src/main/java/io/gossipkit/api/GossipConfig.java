@@ -39,6 +39,8 @@ public final class GossipConfig {
   private final int maxRetries;
   private final String clusterLabel;
   private final boolean requireSignatures;
+  private final Duration maxClockSkew;
+  private final long maxInboundBacklogBytes;
 
   private GossipConfig(Builder b) {
     gossipInterval = b.gossipInterval;
@@ -63,6 +65,8 @@ public final class GossipConfig {
     maxRetries = b.maxRetries;
     clusterLabel = b.clusterLabel;
     requireSignatures = b.requireSignatures;
+    maxClockSkew = b.maxClockSkew;
+    maxInboundBacklogBytes = b.maxInboundBacklogBytes;
   }
 
   /** A builder with the LAN defaults. */
@@ -245,6 +249,30 @@ public final class GossipConfig {
     return requireSignatures;
   }
 
+  /**
+   * How far ahead of this node's clock a received entry's timestamp may be; one hour by default.
+   * An entry stamped further in the future is dropped and counted ({@code
+   * dropped.future_timestamp}): applied, it would win every later write to its key until the clock
+   * caught up (last-writer-wins), drag this node's hybrid clock, and so every later write, ahead
+   * with it, and keep every later tombstone from ageing past its TTL. A node whose clock runs
+   * further ahead than this sees its writes refused everywhere, counted, which is how an operator
+   * finds it.
+   */
+  public Duration maxClockSkew() {
+    return maxClockSkew;
+  }
+
+  /**
+   * Most bytes of received packets decoded and waiting for the node's thread; 64 MiB by default.
+   * A packet that would take the backlog past this is dropped and counted ({@code
+   * dropped.backlog}), so a peer sending faster than the node applies cannot grow its heap without
+   * bound; gossip repairs what was dropped. A packet arriving while nothing waits is always taken,
+   * whatever its size (the transport's own limit bounds it).
+   */
+  public long maxInboundBacklogBytes() {
+    return maxInboundBacklogBytes;
+  }
+
   @Override
   public String toString() {
     return "GossipConfig{gossipInterval=" + gossipInterval + ", fanout=" + fanout
@@ -258,7 +286,8 @@ public final class GossipConfig {
         + ", maxEntriesPerMessage=" + maxEntriesPerMessage + ", maxDigestEntries="
         + maxDigestEntries + ", retryQueueCapacity=" + retryQueueCapacity + ", maxRetries="
         + maxRetries + ", clusterLabel='" + clusterLabel + "', requireSignatures="
-        + requireSignatures + "}";
+        + requireSignatures + ", maxClockSkew=" + maxClockSkew + ", maxInboundBacklogBytes="
+        + maxInboundBacklogBytes + "}";
   }
 
   /** Builds a {@link GossipConfig}; starts from the LAN preset. Setters check their argument. */
@@ -285,6 +314,8 @@ public final class GossipConfig {
     private int maxRetries = 3;
     private String clusterLabel = "";
     private boolean requireSignatures;
+    private Duration maxClockSkew = Duration.ofHours(1);
+    private long maxInboundBacklogBytes = 64L << 20;
 
     private Builder() {}
 
@@ -311,6 +342,8 @@ public final class GossipConfig {
       maxRetries = c.maxRetries;
       clusterLabel = c.clusterLabel;
       requireSignatures = c.requireSignatures;
+      maxClockSkew = c.maxClockSkew;
+      maxInboundBacklogBytes = c.maxInboundBacklogBytes;
     }
 
     /** Time between two gossip rounds; must be positive. */
@@ -454,6 +487,27 @@ public final class GossipConfig {
      */
     public Builder requireSignatures(boolean v) {
       requireSignatures = v;
+      return this;
+    }
+
+    /**
+     * How far ahead of this node's clock a received timestamp may be; must be positive. See
+     * {@link GossipConfig#maxClockSkew()}.
+     */
+    public Builder maxClockSkew(Duration v) {
+      maxClockSkew = positive("maxClockSkew", v);
+      return this;
+    }
+
+    /**
+     * Most bytes of received packets waiting for the node's thread; at least 64 KiB. See {@link
+     * GossipConfig#maxInboundBacklogBytes()}.
+     */
+    public Builder maxInboundBacklogBytes(long v) {
+      if (v < 64 * 1024) {
+        throw new IllegalArgumentException("maxInboundBacklogBytes must be >= 65536, was " + v);
+      }
+      maxInboundBacklogBytes = v;
       return this;
     }
 

@@ -43,4 +43,27 @@ class GossipConfigTest {
         () -> GossipConfig.builder().maxDeleteRecords(-1));
     assertTrue(max.getMessage().contains("maxDeleteRecords"), max.getMessage());
   }
+
+  @Test
+  void receivedTimestampsMayRunAnHourAheadAndSixtyFourMebibytesMayWaitByDefault() {
+    for (GossipConfig c : new GossipConfig[] {
+        GossipConfig.lan(), GossipConfig.wan(), GossipConfig.local()}) {
+      assertEquals(Duration.ofHours(1), c.maxClockSkew(), c.toString());
+      assertEquals(64L << 20, c.maxInboundBacklogBytes(), c.toString());
+    }
+    GossipConfig c = GossipConfig.builder().maxClockSkew(Duration.ofMinutes(5))
+        .maxInboundBacklogBytes(1 << 20).build().toBuilder().build();
+    assertEquals(Duration.ofMinutes(5), c.maxClockSkew(), "kept by toBuilder");
+    assertEquals(1 << 20, c.maxInboundBacklogBytes(), "kept by toBuilder");
+  }
+
+  @Test
+  void aSkewThatIsNotPositiveAndABacklogUnder64KibAreRefusedByName() {
+    IllegalArgumentException skew = assertThrows(IllegalArgumentException.class,
+        () -> GossipConfig.builder().maxClockSkew(Duration.ZERO));
+    assertTrue(skew.getMessage().contains("maxClockSkew"), skew.getMessage());
+    IllegalArgumentException backlog = assertThrows(IllegalArgumentException.class,
+        () -> GossipConfig.builder().maxInboundBacklogBytes(65_535));
+    assertTrue(backlog.getMessage().contains("maxInboundBacklogBytes"), backlog.getMessage());
+  }
 }

@@ -9,6 +9,7 @@ import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.MergePolicy;
 import io.gossipkit.api.RandomSource;
 import io.gossipkit.api.Scheduler;
+import io.gossipkit.api.Version;
 import java.util.Objects;
 
 /**
@@ -41,6 +42,15 @@ public final class EngineEnvironment {
   final boolean checkEveryEntry;
   final long intervalMillis;
   final long tombstoneTtlMillis;
+  /** {@code config.maxClockSkew()} in ms. */
+  final long maxClockSkewMillis;
+  /**
+   * Received timestamps at or below this are within {@link #maxClockSkewMillis} of the clock:
+   * what {@link #withinClockSkew} last computed, so the clock is read only when a timestamp is
+   * above it (rarely: the limit only grows stale by being too strict). Shared by a simulation's
+   * engines, which share one clock; each node of a real cluster has its own environment.
+   */
+  private long futureLimit = Long.MIN_VALUE;
   /** {@code config.deleteRecordRetention()} in ms, and {@code config.maxDeleteRecords()}. */
   final long deleteRecordRetentionMillis;
   final int maxDeleteRecords;
@@ -70,12 +80,29 @@ public final class EngineEnvironment {
     checkEveryEntry = verifier != null || requireSignatures;
     intervalMillis = config.gossipInterval().toMillis();
     tombstoneTtlMillis = config.tombstoneTtl().toMillis();
+    maxClockSkewMillis = config.maxClockSkew().toMillis();
     deleteRecordRetentionMillis = config.deleteRecordRetention().toMillis();
     maxDeleteRecords = config.maxDeleteRecords();
     jitter = b.jitter;
     messageBudget =
         b.messageBudget > 0 ? Math.min(b.messageBudget, config.maxMessageBytes())
             : config.maxMessageBytes();
+  }
+
+  /**
+   * True if {@code timestamp} (an HLC timestamp, {@link Version#pack}) is at most {@link
+   * #maxClockSkewMillis} ahead of the clock. Reads the clock only when {@code timestamp} is past
+   * the limit last computed.
+   */
+  boolean withinClockSkew(long timestamp) {
+    if (timestamp <= futureLimit) {
+      return true;
+    }
+    long maxMillis = Long.MAX_VALUE >>> Version.LOGICAL_BITS;
+    long now = Math.max(0, clock.millis());
+    long limitMillis = now > maxMillis - maxClockSkewMillis ? maxMillis : now + maxClockSkewMillis;
+    futureLimit = Version.pack(limitMillis, (1 << Version.LOGICAL_BITS) - 1);
+    return timestamp <= futureLimit;
   }
 
   /** A builder; config, clock, scheduler, random and sink are required. */

@@ -152,8 +152,12 @@ public final class GossipEngine implements GossipContext, Runnable {
     if (stopped) {
       return;
     }
-    strategy.onMessage(this, from, message);
-    armRound(false);
+    try {
+      strategy.onMessage(this, from, message);
+    } finally {
+      // A strategy that throws is the host's to report; the rounds go on regardless.
+      armRound(false);
+    }
   }
 
   /** Sets the one listener told of every change (the facade fans out to its subscribers). */
@@ -190,6 +194,12 @@ public final class GossipEngine implements GossipContext, Runnable {
   public boolean apply(Entry entry) {
     // The whole cost of signatures when none are configured: a shared boolean and an identity
     // compare, both on memory this method reads anyway.
+    if (!env.withinClockSkew(entry.version().timestamp())) {
+      // Applied, it would win its key until the clock caught up and drag the HLC (and so every
+      // later write and tombstone) along with it: see GossipConfig.maxClockSkew.
+      env.counters.add("dropped.future_timestamp", 1);
+      return false;
+    }
     if ((env.checkEveryEntry || entry.isSigned()) && !admit(entry)) {
       return false;
     }
@@ -403,9 +413,19 @@ public final class GossipEngine implements GossipContext, Runnable {
     if (stopped) {
       return;
     }
-    if (!strategy.isIdle()) {
-      strategy.onRound(this);
+    try {
+      if (!strategy.isIdle()) {
+        strategy.onRound(this);
+      }
+      collectTombstones();
+    } finally {
+      // A strategy that throws is the host's to report (a real node counts and logs it, a
+      // simulation fails with its seed); the next round is armed regardless.
+      armRound(false);
     }
+  }
+
+  private void collectTombstones() {
     long now = env.clock.millis();
     // A returning replica (cut off from every peer for longer than the TTL, or just back) keeps
     // its tombstones: the deletes it made while away must still reach the others, who hold the
@@ -423,7 +443,6 @@ public final class GossipEngine implements GossipContext, Runnable {
     }
     // Frees the records past their retention even when nothing new is collected.
     store.expireDeleteRecords(now);
-    armRound(false);
   }
 
   @Override

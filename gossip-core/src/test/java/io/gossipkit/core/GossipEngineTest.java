@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.DisseminationStrategy;
@@ -37,9 +38,15 @@ class GossipEngineTest {
     final List<Entry> localUpdates = new ArrayList<>();
     final List<GossipMessage> messages = new ArrayList<>();
 
+    /** Thrown by every round if set. */
+    RuntimeException roundFailure;
+
     @Override
     public void onRound(GossipContext ctx) {
       rounds++;
+      if (roundFailure != null) {
+        throw roundFailure;
+      }
     }
 
     @Override
@@ -72,6 +79,42 @@ class GossipEngineTest {
 
   private static Entry remote(String key, long millis, int logical) {
     return Entry.of(key, new byte[] {1}, Version.of(Version.pack(millis, logical), NodeId.of("n1")));
+  }
+
+  @Test
+  void aReceivedEntryStampedFurtherAheadThanMaxClockSkewIsDroppedAndCounted() {
+    long skew = CONFIG.maxClockSkew().toMillis();
+    long now = cluster.now();
+
+    assertTrue(engine.apply(remote("at-limit", now + skew, 65_535)), "exactly maxClockSkew ahead");
+    assertFalse(engine.apply(remote("past-limit", now + skew + 1, 0)));
+    assertFalse(engine.apply(Entry.of("max", new byte[] {1},
+        Version.of(Long.MAX_VALUE, NodeId.of("n1")))), "the largest timestamp the wire allows");
+
+    assertNull(engine.store().get("past-limit"));
+    assertNull(engine.store().get("max"));
+    assertEquals(2, cluster.counters().get("dropped.future_timestamp"));
+    Version local = engine.put("mine", new byte[] {1});
+    assertEquals(Version.pack(now + skew, 65_535) + 1, local.timestamp(),
+        "ordered after the accepted stamp only: the refused ones did not drag the clock");
+
+    cluster.advance(1);
+    assertTrue(engine.apply(remote("past-limit", now + skew + 1, 0)),
+        "accepted once the clock has caught up to within the skew");
+  }
+
+  @Test
+  void aStrategyThatThrowsInARoundStillHasTheNextRoundArmed() {
+    TestCluster c = new TestCluster(CONFIG, 1, 7);
+    StubStrategy failing = new StubStrategy();
+    failing.roundFailure = new IllegalStateException("strategy bug");
+    GossipEngine e = c.add(0, failing);
+    e.start();
+    assertEquals(1, c.pendingTimers().size());
+
+    assertThrows(IllegalStateException.class, c::fireTimers, "the host reports it");
+
+    assertEquals(1, c.pendingTimers().size(), "the next round is armed regardless");
   }
 
   @Test

@@ -48,6 +48,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -91,6 +92,8 @@ public final class DefaultGossipNode implements GossipNode {
 
   private final NodeId id;
   private final GossipConfig config;
+  /** Bytes of received packets decoded and queued for the node's thread, not yet delivered. */
+  private final AtomicLong inboundBacklog = new AtomicLong();
   private final Transport transport;
   private final Transport largeTransport;
   private final PacketProtector protector;
@@ -218,7 +221,8 @@ public final class DefaultGossipNode implements GossipNode {
         envBuilder
             .messageBudget(Math.max(64, budget))
             .config(config)
-            .scheduler(new ExecutorScheduler(executor))
+            .scheduler(new ExecutorScheduler(executor,
+                e -> drop("errors.timer", "a timer task failed: " + e)))
             .sink(new MessageSink() {
               @Override
               public void send(NodeId from, NodeId to, GossipMessage message) {
@@ -707,6 +711,16 @@ public final class DefaultGossipNode implements GossipNode {
       drop("dropped.oversized", "packet of " + packet.length + " bytes from " + from);
       return;
     }
+    long waiting = inboundBacklog.get();
+    if (waiting > 0 && waiting + packet.length > config.maxInboundBacklogBytes()) {
+      // Refused before it is opened or decoded: under overload the node spends nothing on it.
+      // (Transport threads check and add apart, so the backlog may pass the limit by a packet
+      // per thread.)
+      drop("dropped.backlog", "packet of " + packet.length + " bytes from " + from
+          + " dropped: " + waiting + " bytes of received packets already wait for the node's"
+          + " thread (maxInboundBacklogBytes " + config.maxInboundBacklogBytes() + ")");
+      return;
+    }
     byte[] plain;
     try {
       plain = protector.open(packet, associatedData);
@@ -738,22 +752,45 @@ public final class DefaultGossipNode implements GossipNode {
       return;
     }
     countAdd("messages.received", messages.length);
+    int size = packet.length;
+    inboundBacklog.addAndGet(size);
     try {
       // One task per packet: the replies to all its messages share the flush at its end.
       executor.execute(
           () -> {
-            for (GossipMessage m : messages) {
-              deliver(sender, from, m);
+            try {
+              for (GossipMessage m : messages) {
+                deliverGuarded(sender, from, m);
+              }
+            } finally {
+              inboundBacklog.addAndGet(-size);
             }
           });
     } catch (RejectedExecutionException closing) {
       // Closed while this packet was in flight: nothing to do.
+      inboundBacklog.addAndGet(-size);
+    }
+  }
+
+  /**
+   * Delivers one message; a handler that throws (a merge policy, strategy or detector, often the
+   * user's) costs that message only, counted and logged, not the rest of its packet nor the
+   * node's thread.
+   */
+  private void deliverGuarded(NodeId sender, InetSocketAddress from, GossipMessage message) {
+    try {
+      deliver(sender, from, message);
+    } catch (RuntimeException e) {
+      drop("dropped.handler_error", message.getClass().getSimpleName() + " from " + sender
+          + " failed in its handler: " + e);
     }
   }
 
   private void deliver(NodeId sender, InetSocketAddress from, GossipMessage message) {
-    if (detector != null) {
+    if (detector != null && addresses.containsKey(sender)) {
       // The packet opened under the cluster's key, so the sender is a member that is alive.
+      // Only the static list's members are tracked: the detector keeps a history per id, and a
+      // key holder could otherwise fill it with ids it makes up.
       detector.heartbeat(sender, env.clock().millis());
     }
     if (!(message instanceof MembershipMessage)) {

@@ -74,8 +74,13 @@ public final class DirectMail implements DisseminationStrategy {
         ctx.apply(e);
       }
       ctx.send(from, new MailAck(mail.sequence()));
-    } else if (message instanceof MailAck && retries != null) {
-      retries.acknowledge(((MailAck) message).sequence());
+    } else if (message instanceof MailAck) {
+      // A duplicate (the mail was retried and both copies acknowledged), one after the retries
+      // ran out, or one from a peer the mail was not sent to: none cancels anything.
+      if (retries == null
+          || !retries.acknowledge(((MailAck) message).sequence(), l -> l.to().equals(from))) {
+        ctx.count("mail.acks_unmatched", 1);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.gossipkit.core.internal;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Internal: may change at any time. A bounded queue of sends awaiting acknowledgement, retried
@@ -58,13 +59,23 @@ public final class RetryQueue<T> {
     return !dropped;
   }
 
-  /** Removes the item with {@code id}, if present: it was acknowledged. */
-  public boolean acknowledge(long id) {
+  /**
+   * Removes the item with {@code id} if {@code acknowledgedBy} accepts it: it was acknowledged by
+   * the one it was sent to. An acknowledgement from anyone else changes nothing (ids are
+   * guessable, and one write's items to several peers have neighbouring ids).
+   *
+   * @return true if an item was removed
+   */
+  public boolean acknowledge(long id, Predicate<? super T> acknowledgedBy) {
     if (queue == null) {
       return false;
     }
     for (Iterator<Pending<T>> it = queue.iterator(); it.hasNext(); ) {
-      if (it.next().id == id) {
+      Pending<T> p = it.next();
+      if (p.id == id) {
+        if (!acknowledgedBy.test(p.item)) {
+          return false;
+        }
         it.remove();
         release();
         return true;

@@ -88,6 +88,32 @@ class DirectMailTest {
   }
 
   @Test
+  void anAckFromAPeerTheMailWasNotSentToCancelsNoRetry() {
+    TestCluster c = cluster(3, config().build());
+    c.engine(0).put("k", new byte[] {1});
+    NodeId n1 = c.id(1);
+    NodeId n2 = c.id(2);
+    long toN1 = c.sent().stream()
+        .filter(sent -> sent.to().equals(n1) && sent.message() instanceof Mail)
+        .map(sent -> ((Mail) sent.message()).sequence())
+        .findFirst().orElseThrow();
+    c.deliverAll(s -> s.to().equals(n1)); // n1's mail is lost; n2 acknowledges its own
+    c.clearSent();
+
+    // n2 also acknowledges the mail sent to n1, whose sequence neighbours its own.
+    c.engine(0).receive(n2, new MailAck(toN1));
+
+    assertEquals(1, c.counters().get("mail.acks_unmatched"));
+    assertFalse(mail(c, 0).isIdle(), "n1's mail is still unacknowledged");
+    c.advance(RETRY_DELAY);
+    c.round(0);
+    assertEquals(List.of(n1), c.recipients(0, Mail.class), "and is retried");
+    c.deliverAll();
+    assertNotNull(c.engine(1).store().get("k"));
+    assertTrue(mail(c, 0).isIdle(), "n1's own acknowledgement settles it");
+  }
+
+  @Test
   void retriedMailKeepsItsSequence() {
     TestCluster c = cluster(2, config().build());
     c.engine(0).put("k", new byte[] {1});

@@ -26,9 +26,9 @@ class RetryQueueTest {
 
     assertEquals(2, q.size());
     assertEquals(1, q.droppedFull());
-    assertFalse(q.acknowledge(1), "the oldest is gone");
-    assertTrue(q.acknowledge(2));
-    assertTrue(q.acknowledge(3));
+    assertFalse(q.acknowledge(1, item -> true), "the oldest is gone");
+    assertTrue(q.acknowledge(2, item -> true));
+    assertTrue(q.acknowledge(3, item -> true));
     assertEquals(0, q.size());
     assertEquals(0, q.droppedExhausted());
   }
@@ -39,9 +39,9 @@ class RetryQueueTest {
     q.add(1, "one", 100);
     q.add(2, "two", 100);
 
-    assertTrue(q.acknowledge(1));
-    assertFalse(q.acknowledge(1), "acknowledging twice is harmless");
-    assertFalse(q.acknowledge(99), "an unknown id is ignored");
+    assertTrue(q.acknowledge(1, item -> true));
+    assertFalse(q.acknowledge(1, item -> true), "acknowledging twice is harmless");
+    assertFalse(q.acknowledge(99, item -> true), "an unknown id is ignored");
     assertEquals(1, q.size());
 
     assertEquals(0, retryDue(q, 100, 200));
@@ -49,11 +49,24 @@ class RetryQueueTest {
   }
 
   @Test
+  void anAcknowledgementTheItemDoesNotAcceptCancelsNothing() {
+    RetryQueue<String> q = new RetryQueue<>(8, 3);
+    q.add(1, "to-b", 100);
+
+    assertFalse(q.acknowledge(1, "to-c"::equals), "acknowledged by someone it was not sent to");
+    assertEquals(1, q.size());
+    assertEquals(0, retryDue(q, 100, 200));
+    assertEquals(List.of(1L), resent, "still retried");
+    assertTrue(q.acknowledge(1, "to-b"::equals));
+    assertEquals(0, q.size());
+  }
+
+  @Test
   void emptyQueueAnswersEverything() {
     RetryQueue<String> q = new RetryQueue<>(1, 1);
 
     assertEquals(0, q.size());
-    assertFalse(q.acknowledge(1));
+    assertFalse(q.acknowledge(1, item -> true));
     assertEquals(0, retryDue(q, Long.MAX_VALUE, Long.MAX_VALUE));
     assertEquals(List.of(), resent);
   }
@@ -111,14 +124,14 @@ class RetryQueueTest {
     RetryQueue<String> q = new RetryQueue<>(4, 1);
     q.add(1, "a", 10);
     q.add(2, "b", 10);
-    q.acknowledge(1);
+    q.acknowledge(1, item -> true);
     retryDue(q, 10, 20);
     retryDue(q, 20, 30);
     assertEquals(0, q.size());
 
     assertTrue(q.add(3, "c", 40));
     assertEquals(1, q.size());
-    assertTrue(q.acknowledge(3));
+    assertTrue(q.acknowledge(3, item -> true));
     assertEquals(0, q.size());
     assertEquals(1, q.droppedExhausted());
     assertEquals(0, q.droppedFull());

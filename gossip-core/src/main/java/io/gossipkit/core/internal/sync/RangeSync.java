@@ -323,12 +323,15 @@ public final class RangeSync {
       for (int i = 0; i < theirs.size(); i++) {
         KeyVersion kv = theirs.get(i);
         long h = KeyHash.of(kv.key());
-        // A listed key outside the interval is the peer's mistake: ignored.
+        // A listed key outside the interval is the peer's mistake: ignored, counted.
         if (Long.compareUnsigned(h, from) >= 0 && Long.compareUnsigned(h, to) <= 0) {
           hashes[n] = h;
           kvs[n++] = kv;
           byKey.put(kv.key(), kv);
         }
+      }
+      if (n < theirs.size()) {
+        ctx.count("sync.dropped_out_of_range", theirs.size() - n);
       }
       sortByHash(hashes, kvs, n);
 

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gossipkit.api.NodeId;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +120,24 @@ class SigningKeyDirectoryTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SigningKeyDirectory.load(huge));
     assertTrue(e.getMessage().endsWith("exceeds " + SigningKeyDirectory.MAX_BYTES + " bytes"));
+
+    // A sparse file of 1 TiB, nearly all holes: reading it all takes over a minute even at
+    // memory speed, and holding it far more than this JVM's heap. Refused within 30 s (reading
+    // the 8 MiB limit takes milliseconds), so the read stopped near the limit.
+    Path sparse = dir.resolve("sparse.txt");
+    long size = 1L << 40;
+    try (SeekableByteChannel ch = Files.newByteChannel(sparse, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+      ch.position(size - 1).write(ByteBuffer.wrap(new byte[] {'\n'}));
+    } catch (IOException ex) {
+      assumeTrue(false, "this file system holds no sparse file of 1 TiB: " + ex);
+    }
+    assertEquals(size, Files.size(sparse));
+    IllegalArgumentException refused = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> assertThrows(IllegalArgumentException.class, () -> SigningKeyDirectory.load(sparse)),
+        "a 1 TiB file was not refused within 30 s: read far past the limit");
+    assertTrue(refused.getMessage().endsWith("exceeds " + SigningKeyDirectory.MAX_BYTES + " bytes"),
+        refused.getMessage());
   }
 
   @Test

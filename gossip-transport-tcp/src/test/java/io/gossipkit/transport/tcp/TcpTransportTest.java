@@ -234,8 +234,8 @@ class TcpTransportTest {
   }
 
   /** A sender whose frames fill every buffer towards a receiver that reads nothing for now. */
-  private record Stalled(TcpTransport sender, BlockingQueue<Got> inbox, CountDownLatch reading,
-      int accepted) {
+  private record Stalled(TcpTransport sender, InetSocketAddress to, BlockingQueue<Got> inbox,
+      CountDownLatch reading, int accepted) {
     /** Calls the sender's close() on a thread of its own, which close() may hold for a while. */
     Thread closeInBackground() {
       Thread closer = new Thread(sender::close, "closer");
@@ -252,23 +252,41 @@ class TcpTransportTest {
     TcpTransport a = testConfig().build();
     a.start((from, bytes) -> { });
     deliver(a, b.localAddress(), inbox, new byte[] {-1}); // the connection is READY
-    return new Stalled(a, inbox, reading, fillUntilTheKernelIsFull(a, b));
+    return new Stalled(a, b.localAddress(), inbox, reading, fillUntilTheKernelIsFull(a, b));
   }
 
   @Test
   void framesAcceptedOnAReadyConnectionJustBeforeCloseAreStillSent() throws Exception {
     Stalled st = stalledWithEveryBufferFull();
 
+    long refusedBefore = st.sender().metrics().get("dropped.send_failed");
     Thread closer = st.closeInBackground();
+    // close() refuses sends from its first step on, counting them as dropped.send_failed: probe
+    // until one is refused so. A probe the sender accepted before that (the full buffer refuses
+    // most as dropped.queue_full) is one more frame accepted just before close.
+    int probesAccepted = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (int i = 0; i < 1_000 && System.nanoTime() < deadline
+        && st.sender().metrics().get("dropped.send_failed") == refusedBefore; i++) {
+      if (st.sender().send(st.to(), new byte[] {7})) {
+        probesAccepted++;
+      }
+      Thread.sleep(5);
+    }
+    assertTrue(st.sender().metrics().get("dropped.send_failed") > refusedBefore,
+        "close() did not begin within 5 s: " + st.sender().metrics());
     // b reads again only once close() has begun and had time to close the connection: a close
     // that did not wait for the outbound buffer would have dropped what it held by then.
-    assertTrue(await(() -> closer.getState() == Thread.State.TIMED_WAITING, 5_000));
+    assertTrue(await(() -> closer.getState() == Thread.State.TIMED_WAITING, 5_000),
+        "close() is not waiting for anything: " + closer.getState());
     Thread.sleep(200);
     st.reading().countDown();
     closer.join(10_000);
+    assertFalse(closer.isAlive(), "close() had not returned 10 s after the peer read again");
 
-    for (int i = 0; i < st.accepted(); i++) {
-      assertNotNull(poll(st.inbox()), "frame " + i + " of " + st.accepted() + " was dropped");
+    int expected = st.accepted() + probesAccepted;
+    for (int i = 0; i < expected; i++) {
+      assertNotNull(poll(st.inbox()), "frame " + i + " of " + expected + " was dropped");
     }
   }
 

@@ -15,6 +15,7 @@ import io.gossipkit.api.NodeMetrics;
 import io.gossipkit.api.Version;
 import io.gossipkit.api.message.MailAck;
 import io.gossipkit.api.message.RumorPush;
+import io.gossipkit.api.message.RumorReply;
 import io.gossipkit.api.DisseminationStrategy;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.RumorOptions;
@@ -29,6 +30,7 @@ import io.gossipkit.crypto.PacketProtectors;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -117,13 +119,17 @@ class CompoundPacketsTest {
 
   private static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!condition.getAsBoolean()) {
+    // Bounded in count too: one poll per 10 ms of the deadline, plus the last one.
+    for (long polls = 0; polls <= millis / 10; polls++) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
       if (System.nanoTime() > deadline) {
         return false;
       }
       Thread.sleep(10);
     }
-    return true;
+    return condition.getAsBoolean();
   }
 
   /** True if {@code n} holds keys {@code prefix + 0 .. prefix + (count - 1)}. */
@@ -234,7 +240,8 @@ class CompoundPacketsTest {
 
   @Test
   void putOfAValueTooLargeForADatagramIsRefusedNamingSizesAndFixes() throws Exception {
-    GossipNode a = pair(false).get(0);
+    List<GossipNode> nodes = pair(false);
+    GossipNode a = nodes.get(0);
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> a.put("big", new byte[2_000]));
@@ -245,8 +252,35 @@ class CompoundPacketsTest {
     assertTrue(m.contains("largeMessageTransport"), m);
     assertTrue(m.contains("maxPacketBytes"), m);
     assertFalse(a.get("big").isPresent(), "a refused write must not be stored");
-    // The largest value that fits is accepted.
-    a.put("fits", new byte[1_200]);
+
+    // The largest value that fits: its message, measured as the node measures a write (the
+    // largest single-entry message, a rumor reply with the highest version), fills what one
+    // 1400-byte datagram holds after sealing, the envelope header and the message's frame.
+    KryoCodec codec = new KryoCodec(testConfig());
+    byte[] ad = ("gossipkit/1/" + testConfig().clusterLabel()).getBytes(StandardCharsets.UTF_8);
+    int sealing = PacketProtectors.aes256Gcm(keys, NodeId.of("a"), Clock.system())
+        .seal(new byte[0], ad).length;
+    int budget = 1400 - sealing - WireEnvelope.headerBytes(NodeId.of("a"))
+        - WireEnvelope.FRAME_BYTES;
+    int largest = -1;
+    for (int length = budget; length >= 0 && largest < 0; length--) {
+      Entry probe = Entry.of("fits", new byte[length], Version.of(Long.MAX_VALUE, NodeId.of("a")));
+      if (codec.encodedSize(new RumorReply(List.of(probe), List.of(), 0, true)) <= budget) {
+        largest = length;
+      }
+    }
+    assertTrue(largest > 1_000, "no value of over 1,000 bytes fits " + budget + " bytes");
+    int limit = largest;
+    assertThrows(IllegalArgumentException.class, () -> a.put("fits", new byte[limit + 1]),
+        "one byte over the largest value that fits");
+    assertFalse(a.get("fits").isPresent(), "a refused write must not be stored");
+    byte[] fits = new byte[limit];
+    Arrays.fill(fits, (byte) 3);
+    a.put("fits", fits);
+    assertArrayEquals(fits, valueAt(a, "fits"), "the largest value that fits is stored");
+    assertTrue(await(() -> Arrays.equals(fits, valueAt(nodes.get(1), "fits")), 10_000),
+        "the largest value that fits did not reach the other node in one datagram: "
+            + a.metrics().counters());
   }
 
   @Test
@@ -279,7 +313,8 @@ class CompoundPacketsTest {
     byte[] unknownType = {1, (byte) 99, 0, 0};
     long malformedBefore = b.metrics().get("dropped.malformed");
 
-    try (DatagramSocket raw = new DatagramSocket()) {
+    try (DatagramSocket raw =
+        new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       send(raw, to, member.seal(compound("a", good1, unknownType), ad));
       assertTrue(await(() -> b.metrics().get("dropped.malformed") == malformedBefore + 1, 5_000),
           "malformed inner message not counted: " + b.metrics().counters());

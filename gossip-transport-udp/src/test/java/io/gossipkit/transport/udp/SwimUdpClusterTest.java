@@ -1,6 +1,5 @@
 package io.gossipkit.transport.udp;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.Clock;
@@ -107,13 +106,17 @@ class SwimUdpClusterTest {
 
   static boolean await(BooleanSupplier condition, long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!condition.getAsBoolean()) {
+    // Bounded in count too: one poll per 20 ms of the deadline, plus the last one.
+    for (long polls = 0; polls <= millis / 20; polls++) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
       if (System.nanoTime() > deadline) {
         return false;
       }
       Thread.sleep(20);
     }
-    return true;
+    return condition.getAsBoolean();
   }
 
   static long alive(GossipNode n) {
@@ -158,7 +161,14 @@ class SwimUdpClusterTest {
       c.nodes.get(1).put("k", value);
       assertTrue(await(() -> c.nodes.stream()
           .allMatch(n -> Arrays.equals(value, n.get("k").orElse(new byte[0]))), 20_000));
-      Thread.sleep(2_000); // the rumor goes cold: only anti-entropy can bring the key now
+      // The rumor goes cold everywhere: only anti-entropy can bring the key now. Each node made
+      // it hot once, the writer on the write and the others on learning it from a rumor
+      // (anti-entropy, every 30 s under LAN, ran at the join), and counts it cooled once.
+      assertTrue(await(() -> c.nodes.stream()
+              .allMatch(n -> n.metrics().get("rumors.cooled") >= 1), 20_000),
+          () -> "the rumor did not go cold on every node: " + c.nodes.stream()
+              .map(n -> n.id() + " " + n.metrics().get("rumors.cooled"))
+              .collect(Collectors.joining(", ")));
 
       GossipConfig config = testConfig();
       UdpTransport t = UdpTransport.builder().bind(new InetSocketAddress("127.0.0.1", 0))
@@ -198,9 +208,10 @@ class SwimUdpClusterTest {
               .LEFT), 10_000), () -> "not every node saw the leaver LEFT: " + rest.stream()
               .map(n -> n.id() + "=" + stateOf(n, leaver.id()) + " " + n.metrics().counters())
               .collect(java.util.stream.Collectors.joining("; ")));
-      for (GossipNode n : rest) {
-        assertEquals(N - 2, alive(n), n + " " + n.members());
-      }
+      // A member may be suspected for a moment on a busy machine: wait out the refutation.
+      assertTrue(await(() -> rest.stream().allMatch(n -> alive(n) == N - 2), 10_000),
+          () -> "not every node sees the " + (N - 2) + " others alive: " + rest.stream()
+              .map(n -> n.id() + " " + n.members()).collect(Collectors.joining("; ")));
     }
   }
 

@@ -14,10 +14,12 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -78,6 +80,11 @@ class UdpTransportTest {
     roundTrip("127.0.0.1");
   }
 
+  /** A raw socket bound to the loopback address, so the test sends only from 127.0.0.1. */
+  private static DatagramSocket loopbackSocket() throws SocketException {
+    return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
   @Test
   void carriesPacketsOverIpv6Loopback() throws Exception {
     boolean ipv6;
@@ -92,7 +99,7 @@ class UdpTransportTest {
 
   @Test
   void bindEarlyReportsTheRealPortAndDropsPacketsBeforeStart() throws Exception {
-    try (UdpTransport t = on("127.0.0.1").build(); DatagramSocket raw = new DatagramSocket()) {
+    try (UdpTransport t = on("127.0.0.1").build(); DatagramSocket raw = loopbackSocket()) {
       assertEquals(0, t.localAddress().getPort());
       assertTrue(t == t.bind());
       int port = t.localAddress().getPort();
@@ -100,7 +107,8 @@ class UdpTransportTest {
       assertEquals(t.boundAddress(), t.bind().boundAddress(), "bind() is idempotent");
       raw.send(new DatagramPacket(new byte[] {9}, 1, t.localAddress()));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (t.metrics().get("dropped.not_started") == 0 && System.nanoTime() < deadline) {
+      for (int i = 0; i < 1_000 && t.metrics().get("dropped.not_started") == 0
+          && System.nanoTime() < deadline; i++) {
         Thread.sleep(5);
       }
       assertEquals(1L, t.metrics().get("dropped.not_started"));
@@ -128,7 +136,7 @@ class UdpTransportTest {
   void dropsOversizedDatagramsAndRecovers() throws Exception {
     BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
     try (UdpTransport t = on("127.0.0.1").maxPacketBytes(1000).build();
-        DatagramSocket raw = new DatagramSocket()) {
+        DatagramSocket raw = loopbackSocket()) {
       t.start((f, p) -> inbox.add(new Got(f, p)));
       raw.send(new DatagramPacket(new byte[1001], 1001, t.localAddress()));
       raw.send(new DatagramPacket(new byte[60_000], 60_000, t.localAddress()));
@@ -195,19 +203,25 @@ class UdpTransportTest {
     try (UdpTransport a = on("127.0.0.1").build(); UdpTransport b = on("127.0.0.1").build()) {
       a.start((f, p) -> { });
       b.start((f, p) -> inbox.add(new Got(f, p)));
+      // An assertion failing in a sender thread would not fail the test: count refusals instead.
+      AtomicInteger refused = new AtomicInteger();
       Thread[] senders = new Thread[threads];
       for (int t = 0; t < threads; t++) {
         int id = t;
         senders[t] = new Thread(() -> {
           for (int i = 0; i < perThread; i++) {
-            assertTrue(a.send(b.localAddress(), new byte[] {(byte) id, (byte) (i >>> 8), (byte) i}));
+            if (!a.send(b.localAddress(), new byte[] {(byte) id, (byte) (i >>> 8), (byte) i})) {
+              refused.incrementAndGet();
+            }
           }
         });
         senders[t].start();
       }
       for (Thread t : senders) {
         t.join(10_000);
+        assertFalse(t.isAlive(), "a sender thread was still sending after 10 s");
       }
+      assertEquals(0, refused.get(), "sends refused: " + a.metrics());
       int[] next = new int[threads];
       for (int n = 0; n < threads * perThread; n++) {
         Got g = poll(inbox);

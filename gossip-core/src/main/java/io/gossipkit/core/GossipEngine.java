@@ -192,14 +192,14 @@ public final class GossipEngine implements GossipContext, Runnable {
    */
   @Override
   public boolean apply(Entry entry) {
-    // The whole cost of signatures when none are configured: a shared boolean and an identity
-    // compare, both on memory this method reads anyway.
     if (!env.withinClockSkew(entry.version().timestamp())) {
       // Applied, it would win its key until the clock caught up and drag the HLC (and so every
       // later write and tombstone) along with it: see GossipConfig.maxClockSkew.
       env.counters.add("dropped.future_timestamp", 1);
       return false;
     }
+    // The whole cost of signatures when none are configured: a shared boolean and an identity
+    // compare, both on memory this method reads anyway.
     if ((env.checkEveryEntry || entry.isSigned()) && !admit(entry)) {
       return false;
     }

@@ -19,7 +19,8 @@ class SyncBenchTest {
     assertTrue(json.startsWith("{") && json.endsWith("}") && !json.contains("\n"), json);
     assertEquals(3000, number(json, "keys"));
     // The bench itself checks every rewritten key reached both sides before it prints.
-    assertTrue(number(json, "diff_bytes") > 0, json);
+    // Byte counts, not timings: the goals hold at any size (64 KiB, 1 KiB).
+    assertTrue(number(json, "diff_bytes") > 0 && number(json, "diff_bytes") < 64 * 1024, json);
     assertTrue(number(json, "identical_bytes") > 0 && number(json, "identical_bytes") < 1024,
         json);
     assertTrue(number(json, "full_sync_wire_bytes") > 3000 * 100, json);

@@ -16,10 +16,21 @@ enum CloseReason {
   AUTH("auth", true),
   /** An authenticated frame that breaks this transport's protocol (a bad hello). */
   MALFORMED("malformed", true),
-  /** Refused at accept: the inbound connection cap was reached. */
+  /** Refused at accept: the inbound connection cap was reached by authenticated connections. */
   INBOUND_LIMIT("inbound_limit", true),
-  /** No frame read or written for the idle timeout. */
+  /**
+   * Still unauthenticated when the inbound cap was reached: closed to make room for the new
+   * connection, so connections that never authenticate cannot lock peers out.
+   */
+  EVICTED("evicted", true),
+  /** No frame read or written for the idle timeout, and nothing waiting to be written. */
   IDLE("idle", false),
+  /**
+   * No frame read or written for the idle timeout while bytes waited to be written: the peer
+   * neither sends nor reads, as a half-open connection (the peer's host gone without a FIN) or
+   * a peer that stopped reading does.
+   */
+  STALLED("stalled", true),
   /** The peer closed the stream. */
   PEER_CLOSED("peer_closed", false),
   /** An I/O error (reset by peer, broken pipe). */

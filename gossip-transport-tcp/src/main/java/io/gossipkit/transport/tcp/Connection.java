@@ -104,6 +104,7 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   // Guarded by lock; written only on the event loop (or at cleanup).
   private volatile Phase phase = Phase.CONNECTING;
+  private final long createdNanos = System.nanoTime();
   private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
   private long pendingBytes;
 
@@ -136,14 +137,16 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     return new Connection(transport, true, null);
   }
 
-  /** Puts the frame decoder, the idle timer and this handler on {@code ch}. */
+  /** Puts the idle timer, the frame decoder and this handler on {@code ch}. */
   void install(Channel ch) {
     channel = ch;
     ch.closeFuture().addListener(f -> cleanUp());
+    // The idle timer before the decoder, so it sees every read: a large frame arriving slowly
+    // over a long link is traffic, not idleness.
     ch.pipeline()
-        .addLast("frames", new FrameDecoder(this))
         .addLast("idle",
             new IdleStateHandler(0, 0, transport.idleTimeoutMillis, TimeUnit.MILLISECONDS))
+        .addLast("frames", new FrameDecoder(this))
         .addLast("connection", this);
   }
 
@@ -155,6 +158,25 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   boolean isInbound() {
     return inbound;
+  }
+
+  /** True until the handshake and hello have authenticated the peer (and the connection lives). */
+  boolean isUnauthenticated() {
+    Phase p = phase;
+    return p != Phase.READY && p != Phase.CLOSED && closeReason.get() == null;
+  }
+
+  /** When the connection was made (System.nanoTime()). */
+  long createdNanos() {
+    return createdNanos;
+  }
+
+  /** Closes this unauthenticated connection to make room under the inbound cap. */
+  void evict(int cap) {
+    close(CloseReason.EVICTED, "still unauthenticated after "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - createdNanos) + " ms when the "
+        + cap + "-connection inbound cap was reached; the oldest such connection makes room for"
+        + " a new one");
   }
 
   /** The peer's advertised address (dialled, or from its hello), or null before the hello. */
@@ -363,7 +385,19 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      close(CloseReason.IDLE, "nothing read or written for " + transport.idleTimeoutMillis + " ms");
+      ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+      long waiting = out == null ? 0 : out.totalPendingWriteBytes();
+      if (waiting > 0) {
+        // Writes were handed to the socket and none completed: the peer reads nothing, and
+        // sent nothing either. A quiet healthy peer has nothing waiting; this one is half-open
+        // (its host gone without a FIN) or has stopped reading, and holds our buffer.
+        close(CloseReason.STALLED, "half-open or stalled peer: nothing read for "
+            + transport.idleTimeoutMillis + " ms and " + waiting
+            + " bytes written to it wait unread; its buffer is freed");
+      } else {
+        close(CloseReason.IDLE,
+            "nothing read or written for " + transport.idleTimeoutMillis + " ms");
+      }
       return;
     }
     ctx.fireUserEventTriggered(evt);

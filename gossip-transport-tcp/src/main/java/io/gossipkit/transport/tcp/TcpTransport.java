@@ -53,15 +53,16 @@ import java.util.function.Supplier;
  * it; frames sent while it connects and authenticates are queued (bounded by {@code
  * outboundBufferBytes}). The dialler's first sealed frame names its advertised address, so the
  * accepting node reports the dialler's packets as coming from that address and sends its own
- * packets to that address over the same connection. A connection closes when nothing was read or
- * written for {@code idleTimeout}; the next send dials again.
+ * packets to that address over the same connection. A connection closes when no byte was read and
+ * no write completed for {@code idleTimeout} (as {@code closed.stalled}, at WARNING, if writes were
+ * waiting: a half-open peer); the next send dials again.
  *
  * <p><b>Bounds.</b> A length field is checked before the body is read: at most 512 bytes until the
  * handshake has authenticated the peer, {@code maxFrameBytes} plus 24 bytes of seal per 16 KiB record
  * afterwards. A
  * connection without an authenticated session after {@code handshakeTimeout} is closed (the
  * slow-loris defence); at most {@code maxInboundConnections} accepted connections are open at a
- * time; each connection buffers at most about {@code outboundBufferBytes} (plus the frame in hand)
+ * time, and at the cap a new connection takes the slot of the oldest one still unauthenticated; each connection buffers at most about {@code outboundBufferBytes} (plus the frame in hand)
  * for a peer that does not read, after which {@link #send} returns false.
  *
  * <p><b>Failures.</b> {@link #send} never throws for network trouble: it returns false and counts
@@ -396,7 +397,7 @@ public final class TcpTransport implements Transport {
       ch.close();
       return;
     }
-    if (inboundOpen.incrementAndGet() > maxInboundConnections) {
+    if (inboundOpen.incrementAndGet() > maxInboundConnections && !evictOldestUnauthenticated()) {
       inboundOpen.decrementAndGet();
       counters.increment(CloseReason.INBOUND_LIMIT.counter);
       logs.log(Level.WARNING, CloseReason.INBOUND_LIMIT.counter, () ->
@@ -409,6 +410,29 @@ public final class TcpTransport implements Transport {
     Connection c = Connection.inbound(this);
     open.add(c);
     c.install(ch);
+  }
+
+  /**
+   * At the inbound cap, closes the oldest inbound connection that has not authenticated, so the
+   * new one can take its slot: otherwise connections that only ever start a handshake, re-opened
+   * as each times out, would keep every peer out. An honest handshake takes a round trip or two;
+   * pushing it out would take more than the cap's worth of new connections meanwhile.
+   *
+   * @return false if every inbound connection is authenticated: the new one is refused
+   */
+  private boolean evictOldestUnauthenticated() {
+    Connection oldest = null;
+    for (Connection c : open) {
+      if (c.isInbound() && c.isUnauthenticated()
+          && (oldest == null || c.createdNanos() - oldest.createdNanos() < 0)) {
+        oldest = c;
+      }
+    }
+    if (oldest == null) {
+      return false;
+    }
+    oldest.evict(maxInboundConnections);
+    return true;
   }
 
   /** The connection for {@code to}, dialling a new one if there is none; null once closed. */
@@ -515,7 +539,8 @@ public final class TcpTransport implements Transport {
 
     /**
      * The largest application payload per frame, 1 to 16 MiB; default 8 MiB. A frame on the wire
-     * is this plus 4 bytes of length and 24 of seal; a longer length field closes the connection.
+     * is this plus 4 bytes of length and 24 of seal per 16 KiB record; a longer length field
+     * closes the connection.
      */
     public Builder maxFrameBytes(int v) {
       if (v < 1 || v > HandshakeConfig.MAX_FRAME_BYTES_LIMIT) {
@@ -554,13 +579,20 @@ public final class TcpTransport implements Transport {
       return this;
     }
 
-    /** How long a connection may go without reading or writing anything; default 60 s. */
+    /**
+     * How long a connection may go without a byte read or a write completed; default 60 s. See
+     * the class comment for how a half-open peer's close differs from a quiet one's.
+     */
     public Builder idleTimeout(Duration v) {
       idleTimeout = atLeastOneMilli("idleTimeout", v);
       return this;
     }
 
-    /** The most accepted connections open at once; more are closed at accept. Default 256. */
+    /**
+     * The most accepted connections open at once; default 256. At the cap a new connection
+     * closes the oldest one still unauthenticated ({@code closed.evicted}), or is itself closed
+     * at accept if every one has authenticated ({@code closed.inbound_limit}).
+     */
     public Builder maxInboundConnections(int v) {
       if (v < 1) {
         throw new IllegalArgumentException("maxInboundConnections must be >= 1, was " + v);

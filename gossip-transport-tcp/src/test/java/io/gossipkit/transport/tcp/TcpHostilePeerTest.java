@@ -20,8 +20,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -229,6 +231,59 @@ class TcpHostilePeerTest {
   }
 
   @Test
+  void aFrameArrivingSlowerThanTheIdleTimeoutIsTrafficNotIdleness() throws Exception {
+    TcpTransport node = victim(testConfig().idleTimeout(Duration.ofMillis(500)));
+    try (RawPeer slow = RawPeer.connect(node.boundAddress())) {
+      SecureChannel session = slow.join(handshake(TcpFixtures.PSK).build(), loopback(1));
+      byte[] payload = TcpFixtures.utf8("a frame over a slow link");
+      byte[] sealed = session.seal(payload);
+      byte[] framed = ByteBuffer.allocate(FrameDecoder.LENGTH_BYTES + sealed.length)
+          .putInt(sealed.length).put(sealed).array();
+      // Eight pieces 200 ms apart: the frame takes 1.4 s, every gap under the 500 ms timeout.
+      int piece = (framed.length + 7) / 8;
+      for (int at = 0; at < framed.length; at += piece) {
+        slow.writeBytes(Arrays.copyOfRange(framed, at, Math.min(framed.length, at + piece)));
+        Thread.sleep(200);
+      }
+      byte[] got = inbox.poll(5, TimeUnit.SECONDS);
+      assertNotNull(got, "the frame was cut off: " + node.metrics());
+      assertArrayEquals(payload, got);
+      assertEquals(0L, metric(node, "closed.idle"));
+    }
+  }
+
+  @Test
+  void aHalfOpenPeerIsClosedAsStalledCountedAndLoggedAndGoodPeersAreServedMeanwhile()
+      throws Exception {
+    TcpTransport node = victim(testConfig().outboundBufferBytes(256 << 10)
+        .idleTimeout(Duration.ofSeconds(2)));
+    InetSocketAddress claimed = loopback(1);
+    try (RawPeer gone = RawPeer.connect(node.boundAddress(), 4096)) {
+      // Authenticates, then neither reads nor sends: what the node sees of a peer whose host
+      // vanished without a FIN.
+      gone.join(handshake(TcpFixtures.PSK).build(), claimed);
+      assertTrue(await(() -> metric(node, "connections.established") == 1, 5_000));
+      byte[] chunk = new byte[64 << 10];
+      // 12.5 MiB offered, far more than the loopback socket buffers hold, so some of what the
+      // node accepts waits unread in its own buffer.
+      for (int i = 0; i < 200; i++) {
+        node.send(claimed, chunk);
+        Thread.sleep(1);
+      }
+      assertTrue(metric(node, "buffered.bytes") > 0, "nothing waits: " + node.metrics());
+
+      assertServesAGoodPeer(node); // while the half-open connection still holds its buffer
+
+      awaitMetric(node, "closed.stalled", 1);
+      logs.assertHas("WARNING", ": stalled: ", "half-open or stalled peer");
+      assertTrue(await(() -> metric(node, "buffered.bytes") == 0, 5_000),
+          "the stalled connection's buffer is freed: " + node.metrics());
+      assertEquals(0L, metric(node, "closed.idle"), "not mistaken for a quiet peer");
+    }
+    assertServesAGoodPeer(node);
+  }
+
+  @Test
   void framesQueuedForAPeerThatNeverAnswersTheHandshakeAreBoundedThenDropped() throws Exception {
     int limit = 16 << 10;
     TcpTransport node = victim(testConfig().outboundBufferBytes(limit)
@@ -259,19 +314,43 @@ class TcpHostilePeerTest {
   }
 
   @Test
-  void inboundConnectionCapIsEnforcedAndFreedSlotsServeAgain() throws Exception {
+  void inboundConnectionCapRefusesANewConnectionWhenEveryOpenOneHasAuthenticated()
+      throws Exception {
     TcpTransport node = victim(testConfig().maxInboundConnections(2));
     try (RawPeer one = RawPeer.connect(node.boundAddress());
         RawPeer two = RawPeer.connect(node.boundAddress())) {
-      assertTrue(await(() -> metric(node, "connections.open") == 2, 5_000));
+      one.join(handshake(TcpFixtures.PSK).build(), loopback(1));
+      two.join(handshake(TcpFixtures.PSK).build(), loopback(2));
+      assertTrue(await(() -> metric(node, "connections.established") == 2, 5_000));
       try (RawPeer three = RawPeer.connect(node.boundAddress())) {
         assertTrue(three.closedByPeerWithin(5_000), "a third connection was kept open");
       }
       assertEquals(1L, metric(node, "closed.inbound_limit"));
+      assertEquals(0L, metric(node, "closed.evicted"), "authenticated connections stay");
       logs.assertHas("WARNING", ": inbound_limit: ", "2 accepted connections");
       assertFalse(one.closedByPeerWithin(50), "a connection within the cap was closed");
     }
     awaitMetric(node, "connections.open", 0);
     assertServesAGoodPeer(node);
   }
+
+  @Test
+  void connectionsThatNeverAuthenticateCannotLockPeersOutAtTheInboundCap() throws Exception {
+    // The handshake timeout is far longer than the test: only eviction can free a slot.
+    TcpTransport node = victim(testConfig().maxInboundConnections(2)
+        .handshakeTimeout(Duration.ofSeconds(50)));
+    try (RawPeer first = RawPeer.connect(node.boundAddress());
+        RawPeer second = RawPeer.connect(node.boundAddress())) {
+      assertTrue(await(() -> metric(node, "connections.open") == 2, 5_000));
+
+      assertServesAGoodPeer(node); // a third, honest connection takes the oldest's slot
+
+      assertTrue(first.closedByPeerWithin(5_000), "the oldest unauthenticated one was evicted");
+      assertFalse(second.closedByPeerWithin(50), "only the oldest");
+      assertEquals(1L, metric(node, "closed.evicted"));
+      assertEquals(0L, metric(node, "closed.inbound_limit"));
+      logs.assertHas("WARNING", ": evicted: ", "still unauthenticated after");
+    }
+  }
+
 }

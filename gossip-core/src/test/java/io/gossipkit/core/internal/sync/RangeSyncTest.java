@@ -188,7 +188,7 @@ class RangeSyncTest {
           continuing++;
         }
         // The first batch answers the empty root; every further one answers a request, and only
-        // its last chunk asks for more.
+        // its first chunk asks for more (see the next test).
         assertTrue(chunks <= (asked + 1) * RangeSync.BATCH_CHUNKS,
             chunks + " chunks after " + asked + " requests: more than a batch per request");
         assertTrue(continuing <= asked + 1,

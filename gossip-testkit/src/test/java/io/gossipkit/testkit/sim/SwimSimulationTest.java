@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.GossipConfig;
 import io.gossipkit.api.MemberState;
+import io.gossipkit.api.NodeId;
 import io.gossipkit.api.message.MemberGossip;
 import io.gossipkit.api.message.MemberUpdate;
 import io.gossipkit.core.GossipNodes;
+import io.gossipkit.core.membership.MembershipConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +84,21 @@ class SwimSimulationTest {
   }
 
   @Test
+  void nodesJoiningUnderLossLearnEveryMemberWithinSecondsNotAtALaterPushPull() {
+    // The seed answers each join with its whole list, seven datagrams at 200 members; with 5%
+    // loss some join loses a part, and those members, gossiped long ago, would stay unknown to
+    // it until a push-pull 30 s later (seed 1 took 91.5 s before the quick exchanges after join).
+    long pushPull = MembershipConfig.lan().pushPullInterval().toMillis();
+    for (long seed = 1; seed <= 5; seed++) {
+      SwimSimulation sim = SwimSimulation.builder().nodes(200).seed(seed).loss(0.05).build();
+      sim.startAll(1_000);
+      long join = sim.runUntil(sim::allJoined, 100, 120_000);
+      assertTrue(join >= 0 && join < pushPull / 2,
+          "seed " + seed + ": every node knew every other only after " + join + " ms");
+    }
+  }
+
+  @Test
   void aDepartureIsSeenAsLeftEverywhereInAFewGossipIntervalsAndNeverAsDead() {
     SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(5).build();
     sim.startAll(1_000);
@@ -98,20 +116,30 @@ class SwimSimulationTest {
 
   @Test
   void underTenPercentLossLiveMembersAreSuspectedAndRefuteWhileACrashIsStillFound() {
-    SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(9).loss(0.10).build();
-    sim.startAll(1_000);
-    assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0, "join under 10% loss");
-    sim.runFor(60_000);
-    sim.crash(33);
-    assertTrue(sim.runUntil(() -> sim.detectedEverywhere(33), 100, 120_000) >= 0);
-    assertTrue(sim.lost() > 0.05 * sim.messages(), "the loss rate applied");
-    assertTrue(sim.counters().get("membership.suspected") > 0, "loss made some probe fail");
-    assertTrue(sim.counters().getOrDefault("membership.refuted", 0L) > 0,
-        "suspected live members refuted");
     // Lifeguard's point: indirect probes and refutation keep live members from being declared
-    // dead by 10% loss (memberlist's own target).
-    assertEquals(0, sim.falselyDeadMembers(), "declared dead while running: " + sim.falselyDead());
+    // dead by 10% loss (memberlist's own target). It is a probability, not a certainty: over
+    // five seeds (250 members, each watched by 49 others for two minutes) at most one live
+    // member may be declared dead.
+    List<String> falselyDead = new ArrayList<>();
+    for (long seed = 9; seed < 14; seed++) {
+      SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(seed).loss(0.10).build();
+      sim.startAll(1_000);
+      assertTrue(sim.runUntil(sim::allJoined, 100, 60_000) >= 0, "seed " + seed + ": join");
+      sim.runFor(60_000);
+      sim.crash(33);
+      assertTrue(sim.runUntil(() -> sim.detectedEverywhere(33), 100, 120_000) >= 0,
+          "seed " + seed + ": crash found");
+      assertTrue(sim.lost() > 0.05 * sim.messages(), "the loss rate applied");
+      assertTrue(sim.counters().get("membership.suspected") > 0, "loss made some probe fail");
+      assertTrue(sim.counters().getOrDefault("membership.refuted", 0L) > 0,
+          "seed " + seed + ": suspected live members refuted");
+      for (NodeId m : sim.falselyDead()) {
+        falselyDead.add("seed " + seed + ": " + m);
+      }
+    }
+    assertTrue(falselyDead.size() <= 1, "declared dead while running: " + falselyDead);
   }
+
 
   /** 20 nodes joined, node 5 crashed and declared DEAD everywhere; returns its last incarnation. */
   private static long crashedAndDeadEverywhere(SwimSimulation sim) {

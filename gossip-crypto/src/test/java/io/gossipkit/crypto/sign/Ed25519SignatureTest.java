@@ -28,7 +28,8 @@ class Ed25519SignatureTest {
   private static final NodeId B = NodeId.of("node-b");
   private static final HexFormat HEX = HexFormat.of();
 
-  private static SecureRandom seeded(int seed) {
+  /** A deterministic source of keys, so failures reproduce; shared by this package's tests. */
+  static SecureRandom seeded(long seed) {
     try {
       // Deterministic keys make failures reproducible; never do this outside tests.
       SecureRandom r = SecureRandom.getInstance("SHA1PRNG");

@@ -463,6 +463,7 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     }
     transport.counters.increment("frames.in");
     transport.counters.add("bytes.in", plain.length);
+    transport.largestFrameIn.accumulate(plain.length);
     transport.deliver(peer, plain);
   }
 
@@ -487,6 +488,8 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     synchronized (lock) {
       byte[] p;
       while ((p = pending.poll()) != null) {
+        // Off the queue's count as it goes to the socket's, so a frame is never counted twice.
+        pendingBytes -= (long) p.length + QUEUED_FRAME_OVERHEAD;
         sealAndWrite(p, ctx.newPromise(), true);
       }
       pendingBytes = 0;
@@ -547,6 +550,10 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
       }
     });
     ctx.write(out, promise);
+    if (application) {
+      transport.largestFrameOut.accumulate(n);
+      transport.bufferedPeak.accumulate(bufferedBytes());
+    }
   }
 
   private static byte[] arrayOf(ByteBuf buf) {

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.function.Supplier;
 
 /**
@@ -62,8 +63,9 @@ import java.util.function.Supplier;
  * afterwards. A
  * connection without an authenticated session after {@code handshakeTimeout} is closed (the
  * slow-loris defence); at most {@code maxInboundConnections} accepted connections are open at a
- * time, and at the cap a new connection takes the slot of the oldest one still unauthenticated; each connection buffers at most about {@code outboundBufferBytes} (plus the frame in hand)
- * for a peer that does not read, after which {@link #send} returns false.
+ * time, and at the cap a new connection takes the slot of the oldest one still unauthenticated;
+ * each connection buffers at most about {@code outboundBufferBytes} (plus the frame in hand) for
+ * a peer that does not read, after which {@link #send} returns false.
  *
  * <p><b>Failures.</b> {@link #send} never throws for network trouble: it returns false and counts
  * the reason. Every connection closed for a bad or hostile peer is counted ({@code closed.*}) and
@@ -118,6 +120,10 @@ public final class TcpTransport implements Transport {
   /** Every open connection, registered or not, for close() and the gauges. */
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inboundOpen = new AtomicInteger();
+  /** High-water marks, see {@link #metrics()}. */
+  final LongAccumulator largestFrameIn = new LongAccumulator(Math::max, 0);
+  final LongAccumulator largestFrameOut = new LongAccumulator(Math::max, 0);
+  final LongAccumulator bufferedPeak = new LongAccumulator(Math::max, 0);
   private final Object lock = new Object();
   private EventLoopGroup group;
   private Bootstrap dialer;
@@ -281,10 +287,13 @@ public final class TcpTransport implements Transport {
    * dropped.connection_closed}, {@code dropped.receiver_error}) and closes by reason ({@code
    * closed.handshake_failed}, {@code closed.handshake_timeout}, {@code closed.frame_too_large},
    * {@code closed.auth}, {@code closed.malformed}, {@code closed.inbound_limit}, {@code
-   * closed.idle}, {@code closed.peer_closed}, {@code closed.error}, {@code closed.connect_failed},
-   * {@code closed.local}); plus two gauges: {@code connections.open} and {@code buffered.bytes}
-   * (outbound bytes held for all peers). Handshake outcomes are in the handshake config's {@link
-   * HandshakeConfig#metrics()}.
+   * closed.evicted}, {@code closed.idle}, {@code closed.stalled}, {@code closed.peer_closed},
+   * {@code closed.error}, {@code closed.connect_failed}, {@code closed.local}); high-water marks
+   * since start: {@code frames.largest_in} and {@code frames.largest_out} (the largest application
+   * payload read and written) and {@code buffered.bytes.peak} (the most outbound bytes one
+   * connection held after a write): what streaming a large state in frames costs in buffers; plus
+   * two gauges: {@code connections.open} and {@code buffered.bytes} (outbound bytes held for all
+   * peers). Handshake outcomes are in the handshake config's {@link HandshakeConfig#metrics()}.
    */
   public Map<String, Long> metrics() {
     Map<String, Long> out = counters.snapshot();
@@ -292,6 +301,9 @@ public final class TcpTransport implements Transport {
     for (Connection c : open) {
       buffered += c.bufferedBytes();
     }
+    out.put("frames.largest_in", largestFrameIn.get());
+    out.put("frames.largest_out", largestFrameOut.get());
+    out.put("buffered.bytes.peak", bufferedPeak.get());
     out.put("connections.open", (long) open.size());
     out.put("buffered.bytes", buffered);
     return out;

@@ -105,6 +105,11 @@ class TcpTransportTest {
     assertEquals(1L, metric(b, "connections.inbound"));
     assertEquals(4L << 20, metric(b, "bytes.in"));
     assertTrue(metric(b, "wire.bytes.in") > metric(b, "bytes.in"), "wire counts seal and framing");
+    // The high-water marks: the largest payload each way, and a buffer that held one frame.
+    assertEquals(4L << 20, metric(a, "frames.largest_out"));
+    assertEquals(4L << 20, metric(b, "frames.largest_in"));
+    long peak = metric(a, "buffered.bytes.peak");
+    assertTrue(peak >= 4L << 20 && peak <= 5L << 20, "peak " + peak + " for one 4 MiB frame");
   }
 
   @Test

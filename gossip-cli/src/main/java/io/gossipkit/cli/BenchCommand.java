@@ -126,7 +126,8 @@ final class BenchCommand implements Callable<Integer> {
         completionCandidates = Formats.class,
         description =
             "Output, one of ${COMPLETION-CANDIDATES}. table: one row per case. json: one JSON"
-                + " array of {aead, size, mb_per_s, ops_per_s, cpu_mb_per_s} on one line of"
+                + " object {seconds, warmup, cases: [{aead, size, mb_per_s, ops_per_s,"
+                + " cpu_mb_per_s}, ...]} on one line of"
                 + " stdout; cpu_mb_per_s is per second of the process's CPU time."
                 + " Default: ${DEFAULT-VALUE}.")
     Format format;
@@ -168,7 +169,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       out.print(
           format == Format.JSON
-              ? CryptoBench.toJson(results) + System.lineSeparator()
+              ? CryptoBench.toJson(results, seconds, warmup) + System.lineSeparator()
               : CryptoBench.toTable(results));
       out.flush();
       return ExitCode.OK;

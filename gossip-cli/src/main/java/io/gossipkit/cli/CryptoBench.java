@@ -202,13 +202,16 @@ final class CryptoBench {
   }
 
   /**
-   * The results as one line: a JSON array of {@code {aead, size, mb_per_s, ops_per_s,
-   * cpu_mb_per_s}}.
+   * The results as one line: a JSON object with the run's {@code seconds} and {@code warmup} and
+   * its {@code cases}, an array of {@code {aead, size, mb_per_s, ops_per_s, cpu_mb_per_s}}: one
+   * object, as every other command prints.
    */
-  static String toJson(List<Result> results) {
-    StringBuilder b = new StringBuilder("[");
+  static String toJson(List<Result> results, double seconds, double warmup) {
+    String head = String.format(Locale.ROOT,
+        "{\"seconds\":%s,\"warmup\":%s,\"cases\":[", seconds, warmup);
+    StringBuilder b = new StringBuilder(head);
     for (Result r : results) {
-      if (b.length() > 1) {
+      if (b.length() > head.length()) {
         b.append(',');
       }
       b.append(
@@ -222,7 +225,7 @@ final class CryptoBench {
               r.opsPerSecond(),
               r.mbPerCpuSecond()));
     }
-    return b.append(']').toString();
+    return b.append("]}").toString();
   }
 
   /** The results as a table under a header, each line ending in a newline. */

@@ -1,6 +1,7 @@
 package io.gossipkit.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,14 +23,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
     versionProvider = GossipCommand.Version.class,
     description = "Gossip Kit: epidemic (gossip) protocols for Java.",
     subcommands = {
-      SimCommand.class, NodeCommand.class, KeygenCommand.class, DemoCommand.class, BenchCommand.class
+      SimCommand.class, DemoCommand.class, NodeCommand.class, KeygenCommand.class, BenchCommand.class
     })
 final class GossipCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /**
    * The command as {@link Main} runs it: a usage error prints picocli's message and a pointer to
-   * {@code --help} instead of the whole usage, so the message stays on screen.
+   * {@code --help} instead of the whole usage, so the message stays on screen; an unknown command
+   * is named on one line with the commands there are ({@link #unknownCommand}).
    */
   static CommandLine commandLine() {
     return new CommandLine(new GossipCommand())
@@ -39,12 +41,37 @@ final class GossipCommand implements Callable<Integer> {
   private static int shortUsageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
+    String unknown = unknownCommand(e);
+    if (unknown != null) {
+      err.println(cmd.getColorScheme().errorText(unknown));
+      err.flush();
+      return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
     err.println(cmd.getColorScheme().errorText(e.getMessage()));
     if (!UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
     }
     err.flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * For a word where a command with subcommands expected one ({@code gossip bogus}, {@code gossip
+   * bench nope}): {@code "gossip: unknown command 'bogus' (commands: sim, demo, node, keygen,
+   * bench)"}. Null for any other usage error, an unknown option among them.
+   */
+  static String unknownCommand(ParameterException e) {
+    if (!(e instanceof UnmatchedArgumentException unmatched) || unmatched.isUnknownOption()) {
+      return null;
+    }
+    CommandLine cmd = e.getCommandLine();
+    List<String> words = unmatched.getUnmatched();
+    if (cmd.getSubcommands().isEmpty() || words.isEmpty() || words.get(0).startsWith("-")
+        || !cmd.getCommandSpec().positionalParameters().isEmpty()) {
+      return null;
+    }
+    return cmd.getCommandSpec().qualifiedName() + ": unknown command '" + words.get(0)
+        + "' (commands: " + String.join(", ", cmd.getSubcommands().keySet()) + ")";
   }
 
   @Override

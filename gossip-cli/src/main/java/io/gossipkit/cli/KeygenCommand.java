@@ -3,10 +3,12 @@ package io.gossipkit.cli;
 import io.gossipkit.crypto.AeadAlgorithm;
 import io.gossipkit.crypto.KeyFiles;
 import io.gossipkit.crypto.Keyring;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
  * <p>The file is created with {@code rw-------} by the same call that creates it, so it is never
  * readable by anyone else; an existing file is kept unless {@code --force} is given, in which case
  * the new file is written beside it and renamed over it. Exit codes: 0 written; 1 not written
- * (the file exists, or an I/O error); 2 invalid arguments.
+ * (the file exists, its directory does not, or an I/O error such as a directory without write
+ * permission); 2 invalid arguments (an empty {@code --out}, or one naming a directory).
  */
 @Command(
     name = "keygen",
@@ -42,8 +45,9 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the key file was written",
-      "1:not written: the file exists (use --force), or it could not be written",
-      "2:invalid arguments"
+      "1:not written: the file exists (use --force), its directory does not, or it could not be"
+          + " written (such as permission denied)",
+      "2:invalid arguments, such as an --out that is empty or names a directory"
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -57,8 +61,8 @@ final class KeygenCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "FILE",
       required = true,
-      description = "The key file to create. Its directory must exist.")
-  Path out;
+      description = "The key file to create (not a directory). Its directory must exist.")
+  String out;
 
   @Option(
       names = "--id",
@@ -73,8 +77,9 @@ final class KeygenCommand implements Callable<Integer> {
       names = "--algorithm",
       paramLabel = "NAME",
       description =
-          "Tag the key for one algorithm (aes-256-gcm, chacha20-poly1305, xchacha20-poly1305);"
-              + " a protector of another algorithm then refuses the key file. Default: untagged.")
+          "Tag the key for one algorithm (aes-128-gcm, aes-256-gcm, chacha20-poly1305,"
+              + " xchacha20-poly1305); a protector of another algorithm then refuses the key file."
+              + " Default: untagged, usable by every protector.")
   String algorithm;
 
   @Option(
@@ -99,27 +104,64 @@ final class KeygenCommand implements Callable<Integer> {
         return ExitCode.USAGE;
       }
     }
-    Path dir = out.toAbsolutePath().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      err.println("gossip keygen: directory " + dir + " does not exist");
+    String problem = outProblem();
+    if (problem != null) {
+      err.println("gossip keygen: " + problem);
+      return ExitCode.USAGE;
+    }
+    Path file = Path.of(out);
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null || !Files.exists(dir)) {
+      err.println("gossip keygen: cannot write " + out + ": directory " + dir + " does not exist");
+      return ExitCode.SOFTWARE;
+    }
+    if (!Files.isDirectory(dir)) {
+      err.println("gossip keygen: cannot write " + out + ": " + dir + " is not a directory");
       return ExitCode.SOFTWARE;
     }
     byte[] key = Keyring.randomKey();
     try {
-      KeyFiles.writeNew(out, id, tag, key, force);
+      KeyFiles.writeNew(file, id, tag, key, force);
     } catch (FileAlreadyExistsException e) {
       err.println("gossip keygen: " + out + " already exists; not overwritten (use --force to"
           + " replace it and lose its keys)");
       return ExitCode.SOFTWARE;
     } catch (IOException e) {
-      err.println("gossip keygen: could not write " + out + ": " + e);
+      err.println("gossip keygen: cannot write " + out + ": " + IoProblems.cause(e));
       return ExitCode.SOFTWARE;
     } finally {
       Arrays.fill(key, (byte) 0);
     }
-    stdout.println("key id " + id + (tag == null ? "" : " (" + tag + ")") + " written to " + out
+    stdout.println("key id " + id + (tag == null ? "" : " (" + tag + ")") + " written to " + file
         + " (owner read/write only)");
     stdout.flush();
     return ExitCode.OK;
+  }
+
+  /**
+   * What makes {@code --out} unusable as the name of a new key file (empty, not a path, a
+   * directory, or ending in a separator), said in flag terms; null if nothing does.
+   */
+  private String outProblem() {
+    if (out.isEmpty()) {
+      return "--out must not be empty";
+    }
+    try {
+      Path file = Path.of(out);
+      if (Files.isDirectory(file)) {
+        return "--out " + out + ": is a directory; name the key file, such as "
+            + file.resolve("cluster.key");
+      }
+      if (out.endsWith("/") || out.endsWith(File.separator)) {
+        return "--out " + out + ": ends with '" + out.charAt(out.length() - 1) + "', so it names a"
+            + " directory; name the key file, such as " + file.resolve("cluster.key");
+      }
+      if (file.getFileName() == null) {
+        return "--out " + out + ": names no file";
+      }
+    } catch (InvalidPathException e) {
+      return "--out " + out + ": not a valid path: " + e.getReason();
+    }
+    return null;
   }
 }

@@ -17,8 +17,12 @@ import io.gossipkit.transport.tcp.TcpTransport;
 import io.gossipkit.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +52,15 @@ import picocli.CommandLine.Model.CommandSpec;
       "Runs one gossip node over UDP until stopped (Ctrl-C, --run-for-ms, or end of input with"
           + " --stop-on-eof), printing one JSON line per event.",
       "Example: gossip node --id a --bind 127.0.0.1:7001 --key-file cluster.key"
-          + " --peer b@127.0.0.1:7002 --put greeting=hello"
+          + " --peer b@127.0.0.1:7002 --put greeting=hello",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the node ran and stopped (Ctrl-C, --run-for-ms, or end of input with --stop-on-eof)",
+      "1:the node failed while running",
+      "2:invalid arguments, or the node could not start: no usable key, a host that does not"
+          + " resolve, or an address it cannot bind"
     })
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -67,7 +79,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--peer", paramLabel = "ID@HOST:PORT",
       description = "A member of the cluster; repeat for each. Without --seed the member list is"
-          + " static.")
+          + " static. HOST is looked up once, at start: a name that does not resolve is refused.")
   List<String> peers = new ArrayList<>();
 
   @Option(names = "--seed", paramLabel = "HOST:PORT",
@@ -80,9 +92,11 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--tcp",
       description = "Also listen on TCP, on the same port as UDP, for messages too large for a"
-          + " datagram (values over about 1 KB, a large replica's range sync); peers must run"
-          + " with --tcp too. Its sessions are authenticated and sealed with AES-128-GCM under a"
-          + " key derived from the key file's primary key.")
+          + " datagram: over 1,339 bytes, which an encrypted 1,400-byte datagram holds with a"
+          + " one-letter --id (a value of about 1.3 KB; a refused --put states the exact limit),"
+          + " and a large replica's range sync. Peers must run with --tcp too. Its sessions are"
+          + " authenticated and sealed with AES-128-GCM under a key derived from the key file's"
+          + " primary key.")
   boolean tcp;
 
   @Option(names = "--key-file", paramLabel = "FILE",
@@ -94,8 +108,8 @@ final class NodeCommand implements Callable<Integer> {
   String keyEnv;
 
   @Option(names = "--protector", paramLabel = "NAME", defaultValue = "aes-256-gcm",
-      description = "aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, or plaintext (which needs"
-          + " no key and must be named). Default: ${DEFAULT-VALUE}.")
+      description = "aes-128-gcm, aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, or plaintext"
+          + " (which needs no key and must be named). Default: ${DEFAULT-VALUE}.")
   String protector;
 
   @Option(names = "--label", paramLabel = "LABEL", defaultValue = "",
@@ -128,29 +142,64 @@ final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     Quiet.nodeLogs();
+    PrintWriter err = spec.commandLine().getErr();
+    Preset timing;
     GossipConfig config;
-    UdpTransport transport;
-    GossipNode built;
+    InetSocketAddress bindAddress;
+    InetSocketAddress advertiseAddress;
+    List<Map.Entry<String, InetSocketAddress>> members = new ArrayList<>();
+    Keyring keys;
+    PacketProtector packetProtector;
     try {
-      Preset timing = Preset.named(preset);
+      timing = Preset.named(preset);
       config = timing.gossip().toBuilder().clusterLabel(label).build();
-      UdpTransport.Builder tb =
-          UdpTransport.builder().bind(address(bind, "--bind")).maxPacketBytes(config.maxPacketBytes());
-      if (advertise != null) {
-        tb.advertise(address(advertise, "--advertise"));
-      }
-      transport = tb.build();
-      Keyring keys = keys();
-      GossipNodes.Builder b =
-          GossipNodes.builder(config).id(id).transport(transport).protector(protector(keys));
-      if (tcp) {
-        // Bound now, so a --bind port of 0 is known before TCP takes the same number.
-        transport.bind();
-        b.largeMessageTransport(tcpTransport(config, keys, transport.localAddress().getPort()));
-      }
+      bindAddress = address(bind, "--bind");
+      advertiseAddress = advertise == null ? null : address(advertise, "--advertise");
       for (String p : peers) {
         int at = p.indexOf('@');
-        b.member(p.substring(0, at), address(p.substring(at + 1), "--peer"));
+        try {
+          members.add(Map.entry(p.substring(0, at), address(p.substring(at + 1), "--peer")));
+        } catch (IllegalArgumentException e) {
+          // Name the whole flag value: "--peer b@nohost.invalid:1: unknown host nohost.invalid".
+          throw new IllegalArgumentException(
+              e.getMessage().replace("--peer " + p.substring(at + 1), "--peer " + p), e);
+        }
+      }
+      for (String seed : seeds) {
+        unresolved(seed, "--seed"); // the shape only: seed names are looked up again and again
+      }
+      keys = keys();
+      packetProtector = protector(keys);
+    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+      // Bad flags or an unusable key: say what is wrong, no stack trace.
+      err.println("gossip node: " + e.getMessage());
+      return 2;
+    }
+    UdpTransport.Builder tb =
+        UdpTransport.builder().bind(bindAddress).maxPacketBytes(config.maxPacketBytes());
+    if (advertiseAddress != null) {
+      tb.advertise(advertiseAddress);
+    }
+    UdpTransport transport = tb.build();
+    try {
+      // Bound now, so a port in use is reported plainly, and a --bind port of 0 is known before
+      // TCP takes the same number.
+      transport.bind();
+    } catch (IOException | RuntimeException e) {
+      transport.close();
+      err.println("gossip node: cannot bind " + bind + ": " + IoProblems.bindCause(e));
+      return 2;
+    }
+    GossipNode built;
+    try {
+      GossipNodes.Builder b =
+          GossipNodes.builder(config).id(id).transport(transport).protector(packetProtector);
+      if (tcp) {
+        b.largeMessageTransport(
+            tcpTransport(keys, bindAddress, transport.boundAddress().getPort(), advertiseAddress));
+      }
+      for (Map.Entry<String, InetSocketAddress> m : members) {
+        b.member(m.getKey(), m.getValue());
       }
       if (!seeds.isEmpty()) {
         // Host names are looked up again every 30 s, off the node's thread: a seed behind a DNS
@@ -163,15 +212,23 @@ final class NodeCommand implements Callable<Integer> {
         b.seeds(joinThrough.build()).membership(timing.membership());
       }
       built = b.build();
-    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-      // Bad flags, an unreadable key file or a port taken: say what is wrong, no stack trace.
-      spec.commandLine().getErr().println("gossip node: " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      transport.close();
+      err.println("gossip node: " + e.getMessage());
       return 2;
     }
     CountDownLatch stop = new CountDownLatch(1);
     try (GossipNode node = built) {
       node.subscribe((previous, current) -> printChange(out, current));
-      node.start();
+      try {
+        node.start();
+      } catch (UncheckedIOException e) {
+        // UDP is bound already: what failed to start is TCP on the same port.
+        err.println("gossip node: cannot bind " + (tcp ? "TCP " : "")
+            + bindAddress.getHostString() + ":" + transport.boundAddress().getPort()
+            + (tcp ? " (--tcp)" : "") + ": " + IoProblems.bindCause(e));
+        return 2;
+      }
       emit(out, "{\"event\":\"started\",\"id\":" + Json.str(id)
           + ",\"address\":" + Json.str(transport.localAddress().getHostString() + ":"
               + transport.localAddress().getPort())
@@ -186,7 +243,7 @@ final class NodeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           // A value the node cannot send (too large for a datagram without --tcp, or over
           // maxValueBytes): said plainly, and the node goes on without it.
-          spec.commandLine().getErr().println("gossip node: --put " + kv.substring(0, eq) + ": "
+          err.println("gossip node: --put " + kv.substring(0, eq) + ": "
               + e.getMessage() + (tcp ? "" : " (with gossip node: run every node with --tcp)"));
         }
       }
@@ -289,12 +346,45 @@ final class NodeCommand implements Callable<Integer> {
     }
   }
 
-  /** The keyring of --key-file or --key-env, or null for neither (plaintext). */
+  /**
+   * The keyring of --key-file or --key-env, or null for neither (plaintext).
+   *
+   * @throws IllegalArgumentException naming the flag and the cause (not found, permission denied,
+   *     is a directory, variable not set or empty) or the key file's mistake
+   * @throws IOException for a key file refused for its permissions or size, saying so
+   */
   private Keyring keys() throws IOException {
     if (keyFile != null) {
-      return Keyring.load(keyFile);
+      String shown = "--key-file " + keyFile;
+      if (Files.isDirectory(keyFile)) {
+        throw new IllegalArgumentException(shown + ": is a directory, not a key file");
+      }
+      if (!Files.exists(keyFile)) {
+        throw new IllegalArgumentException(shown + ": not found (make one with 'gossip keygen"
+            + " --out " + keyFile + "')");
+      }
+      if (!Files.isReadable(keyFile)) {
+        throw new IllegalArgumentException(shown + ": permission denied");
+      }
+      try {
+        return Keyring.load(keyFile);
+      } catch (NoSuchFileException | AccessDeniedException e) {
+        throw new IllegalArgumentException(shown + ": " + IoProblems.cause(e), e);
+      }
     }
-    return keyEnv != null ? Keyring.fromEnvironment(keyEnv) : null;
+    if (keyEnv == null) {
+      return null;
+    }
+    String value = System.getenv(keyEnv);
+    if (value == null) {
+      throw new IllegalArgumentException("--key-env " + keyEnv + ": environment variable "
+          + keyEnv + " is not set; it must hold the cluster keys, e.g. \"1 <base64 of 32 bytes>\"");
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("--key-env " + keyEnv + ": environment variable "
+          + keyEnv + " is empty; it must hold the cluster keys, e.g. \"1 <base64 of 32 bytes>\"");
+    }
+    return Keyring.fromEnvironment(keyEnv);
   }
 
   private PacketProtector protector(Keyring keys) {
@@ -313,8 +403,8 @@ final class NodeCommand implements Callable<Integer> {
    * during a key rotation, nodes whose primaries differ cannot open TCP sessions until they agree
    * again, while UDP keeps working with either key).
    */
-  private TcpTransport tcpTransport(GossipConfig config, Keyring keys, int port) {
-    InetSocketAddress udp = address(bind, "--bind");
+  private TcpTransport tcpTransport(Keyring keys, InetSocketAddress udp, int port,
+      InetSocketAddress advertised) {
     HandshakeConfig hs = HandshakeConfig.builder()
         .clusterLabel(label)
         .localNode(NodeId.of(id))
@@ -325,16 +415,26 @@ final class NodeCommand implements Callable<Integer> {
     TcpTransport.Builder tb = TcpTransport.builder()
         .bind(new InetSocketAddress(udp.getAddress(), port))
         .handshake(hs);
-    if (advertise != null) {
-      tb.advertise(address(advertise, "--advertise"));
+    if (advertised != null) {
+      tb.advertise(advertised);
     }
     return tb.build();
   }
 
-  /** Parses HOST:PORT, or [IPv6]:PORT, looking the host up if it is a name. */
+  /**
+   * Parses HOST:PORT, or [IPv6]:PORT, looking the host up if it is a name.
+   *
+   * @throws IllegalArgumentException naming {@code option}, such as {@code "--bind nohost:1:
+   *     unknown host nohost"}
+   */
   static InetSocketAddress address(String text, String option) {
     InetSocketAddress a = unresolved(text, option);
-    return new InetSocketAddress(a.getHostString(), a.getPort());
+    InetSocketAddress resolved = new InetSocketAddress(a.getHostString(), a.getPort());
+    if (resolved.isUnresolved()) {
+      throw new IllegalArgumentException(
+          option + " " + text + ": unknown host " + a.getHostString());
+    }
+    return resolved;
   }
 
   /** Parses HOST:PORT, or [IPv6]:PORT, without looking the host up. */

@@ -67,6 +67,9 @@ import picocli.CommandLine.Spec;
       "Fields of the report: docs/cli.md."
     })
 final class SimCommand implements Callable<Integer> {
+  /** The largest {@code --value-bytes}, as for {@code gossip bench sync}. */
+  static final int MAX_VALUE_BYTES = 65_536;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -135,8 +138,8 @@ final class SimCommand implements Callable<Integer> {
       paramLabel = "F",
       defaultValue = "1",
       description =
-          "Peers a node contacts in each of its rounds (Demers' cycles contact one)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Peers a node contacts in each of its rounds (Demers' cycles contact one), 1 to"
+              + " --nodes - 1. Default: ${DEFAULT-VALUE}.")
   int fanout;
 
   @Option(
@@ -162,8 +165,8 @@ final class SimCommand implements Callable<Integer> {
       paramLabel = "B",
       defaultValue = "16",
       description =
-          "Size of each written value in bytes; changes only the bytes figure."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Size of each written value in bytes, 0 to " + SimCommand.MAX_VALUE_BYTES + "; changes"
+              + " only the bytes figure. Default: ${DEFAULT-VALUE}.")
   int valueBytes;
 
   @Option(
@@ -256,6 +259,12 @@ final class SimCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long rootSeed = seed != null ? seed : new SecureRandom().nextLong();
+    String invalid = invalidArgument();
+    if (invalid != null) {
+      err.println("gossip sim: " + invalid);
+      err.flush();
+      return ExitCode.USAGE;
+    }
     ExperimentSpec experimentSpec;
     Codec wire;
     try {
@@ -282,10 +291,10 @@ final class SimCommand implements Callable<Integer> {
         progress.clear();
       }
     } catch (OutOfMemoryError e) {
-      err.println(
-          "gossip sim: out of memory simulating "
-              + nodes
-              + " nodes; give Java more heap, such as JAVA_OPTS=-Xmx16g");
+      // The simulation's objects are unreachable by now: there is room again to say so.
+      err.println("gossip sim: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+      err.println("gossip sim: the simulation failed; reproduce it with:");
+      err.println("  " + reproduceCommand(rootSeed));
       err.flush();
       return ExitCode.SOFTWARE;
     } catch (RuntimeException e) {
@@ -299,6 +308,31 @@ final class SimCommand implements Callable<Integer> {
     String json = report.toJson();
     MetricTable.print(out, format, json);
     return ExitCode.OK;
+  }
+
+  /** The first argument the CLI itself bounds, said in flag terms, or null; the rest is the spec's. */
+  private String invalidArgument() {
+    if (valueBytes > MAX_VALUE_BYTES) {
+      return "--value-bytes must be in [0, " + MAX_VALUE_BYTES + "], was " + valueBytes;
+    }
+    if (nodes >= 2 && fanout > nodes - 1) {
+      return "--fanout must be in [1, " + (nodes - 1) + "] (--nodes - 1: a node contacts"
+          + " other nodes only), was " + fanout;
+    }
+    return null;
+  }
+
+  /**
+   * Why the heap ran out, naming the settings that drive memory: every node has its own engine
+   * and store, holds every update's value, and sends up to {@code --fanout} copies of it a round.
+   */
+  String outOfMemory(long maxHeapBytes) {
+    return String.format(
+        Locale.ROOT,
+        "out of memory: --nodes %d, --updates %d, --value-bytes %d and --fanout %d need more"
+            + " than the %d MB of heap Java has; lower them, or give Java more heap, such as"
+            + " JAVA_OPTS=-Xmx16g",
+        nodes, updates, valueBytes, fanout, maxHeapBytes >> 20);
   }
 
   private ExperimentSpec experimentSpec(long rootSeed) {

@@ -84,6 +84,8 @@ import picocli.CommandLine.Spec;
           + " everything on the TCP sockets, both directions. Fields: docs/anti-entropy.md.",
       ""
     },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:the benchmark failed", "2:invalid arguments"},
     footerHeading = "%nExamples:%n",
     footer = {
       "  gossip bench sync --keys 100000 --diff 10 --format json",
@@ -211,7 +213,12 @@ final class SyncBench implements Callable<Integer> {
     }
 
     long wireOut() {
-      return tcp.metrics().getOrDefault("wire.bytes.out", 0L);
+      return transportMetric("wire.bytes.out");
+    }
+
+    /** One of this node's TCP transport's metrics, 0 if it has none of that name. */
+    long transportMetric(String name) {
+      return tcp.metrics().getOrDefault(name, 0L);
     }
 
     /**
@@ -222,7 +229,7 @@ final class SyncBench implements Callable<Integer> {
      * load can run after the receiver applied the frame (see {@link #measure}).
      */
     long wireIn() {
-      return tcp.metrics().getOrDefault("wire.bytes.in", 0L);
+      return transportMetric("wire.bytes.in");
     }
 
     /**
@@ -319,10 +326,10 @@ final class SyncBench implements Callable<Integer> {
   }
 
   /** The sync's chunk size, and the frame size of the sealed-TCP ceiling. */
-  private static final int CHUNK_BYTES = 256 << 10;
+  static final int CHUNK_BYTES = 256 << 10;
 
   /** Each node's TCP outbound buffer: two batches of 16 chunks (see {@link Peer}). */
-  private static final int OUTBOUND_BYTES = 2 * 16 * CHUNK_BYTES;
+  static final int OUTBOUND_BYTES = 2 * 16 * CHUNK_BYTES;
 
   /** Keys written per {@code putAll} while loading A. */
   private static final int LOAD_BATCH = 10_000;
@@ -574,6 +581,13 @@ final class SyncBench implements Callable<Integer> {
       r.put("raw_tcp_fresh_heap_mb_per_s", round(rawFreshMbps));
       r.put("available_processors", Runtime.getRuntime().availableProcessors());
       r.put("full_sync_wire_bytes", fullWire);
+      // What streaming the whole state cost in buffers, as high-water marks of the full node's
+      // transport over the run: the largest frame it wrote, and the most one connection held
+      // after a write: one chunk (256 KiB) and at most the outbound limit (8 MiB) plus a frame,
+      // whatever full_sync_wire_bytes is (131 MB at a million keys): the state goes in chunks,
+      // never in one buffer.
+      r.put("full_sync_largest_frame_bytes", a.transportMetric("frames.largest_out"));
+      r.put("full_sync_peak_buffered_bytes", a.transportMetric("buffered.bytes.peak"));
       r.put("full_sync_payload_mb_per_s", round(fullMbps * payload / fullWire));
       r.put("diff_seconds", round(diffNanos / 1e9));
       r.put("keys", keys);

@@ -68,11 +68,19 @@ import picocli.CommandLine.Spec;
           + " Fields: docs/cli.md.",
       ""
     },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:the benchmark failed", "2:invalid arguments"},
     footerHeading = "%nExamples:%n",
     footer = {"  gossip bench udp --seconds 3 --size 64 --format json",
         "  gossip bench udp --burst 16 --format json"})
 final class UdpBench implements Callable<Integer> {
   static final int WINDOW = 512;
+  /**
+   * The largest {@code --size}, as the help states it: {@link #maxSize} of the LAN preset, which
+   * a test keeps equal.
+   */
+  static final int MAX_SIZE = 1289;
+  private static final NodeId SENDER = NodeId.of("bench-a");
   private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -83,7 +91,8 @@ final class UdpBench implements Callable<Integer> {
   double seconds;
 
   @Option(names = "--size", paramLabel = "B", defaultValue = "64",
-      description = "Value bytes of the entry in each message. Default: ${DEFAULT-VALUE}.")
+      description = "Value bytes of the entry in each message, 0 to " + MAX_SIZE + ": the largest"
+          + " whose message fits one sealed 1,400-byte datagram. Default: ${DEFAULT-VALUE}.")
   int size;
 
   @Option(names = "--warmup", paramLabel = "S", defaultValue = "1",
@@ -140,9 +149,11 @@ final class UdpBench implements Callable<Integer> {
       err.flush();
       return ExitCode.USAGE;
     }
-    if (size < 0 || size > config.maxValueBytes()) {
-      err.println("gossip bench udp: --size must be in [0, " + config.maxValueBytes() + "], was "
-          + size);
+    int maxSize = maxSize(config);
+    if (size < 0 || size > maxSize) {
+      err.println("gossip bench udp: --size must be in [0, " + maxSize + "], was " + size
+          + " (a larger value makes a message that does not fit one datagram of "
+          + config.maxPacketBytes() + " bytes)");
       err.flush();
       return ExitCode.USAGE;
     }
@@ -163,7 +174,7 @@ final class UdpBench implements Callable<Integer> {
       plaintext = run(Mode.PLAINTEXT, config, keys, null, seconds);
       raw = run(Mode.RAW, config, keys, encrypted, seconds);
     } catch (RuntimeException e) {
-      err.println("gossip bench udp: " + e);
+      err.println("gossip bench udp: " + IoProblems.messageOf(e));
       err.flush();
       return ExitCode.SOFTWARE;
     }
@@ -207,6 +218,56 @@ final class UdpBench implements Callable<Integer> {
     return new RumorPush(List.of(e), true, false);
   }
 
+  /**
+   * The largest {@code --size} whose message the encrypted run can send: its encoded {@link
+   * #message} fits {@link PacketAssembler#maxMessageBytes()} of the assembler {@link #run} packs
+   * with, the one that refuses a larger message.
+   */
+  static int maxSize(GossipConfig config) {
+    PacketProtector sealer = PacketProtectors.aes256Gcm(Keyring.generate(), SENDER, Clock.system());
+    int maxMessage = assembler(config.maxPacketBytes(), sealer, associatedData(config))
+        .maxMessageBytes();
+    Codec codec = new KryoCodec(config);
+    // The encoded size grows with the value: the largest value that fits, by bisection.
+    int lo = -1;
+    int hi = config.maxValueBytes();
+    while (lo < hi) {
+      int mid = (int) (((long) lo + hi + 1) / 2);
+      if (encodedBytes(codec, mid) <= maxMessage) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private static int encodedBytes(Codec codec, int valueBytes) {
+    try {
+      return codec.encode(message(valueBytes, SENDER)).length;
+    } catch (CodecException e) {
+      return Integer.MAX_VALUE; // beyond the codec's own limit: does not fit either
+    }
+  }
+
+  /** What every packet is sealed under: the protocol prefix and the cluster label. */
+  private static byte[] associatedData(GossipConfig config) {
+    return ("gossipkit/1/" + config.clusterLabel()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The node's own packing for packets of at most {@code maxPayloadBytes} once sealed by {@code
+   * sealer}: the budget is the datagram less what sealing adds.
+   */
+  private static PacketAssembler assembler(int maxPayloadBytes, PacketProtector sealer,
+      byte[] ad) {
+    int overhead = sealer.seal(new byte[0], ad).length;
+    return new PacketAssembler(SENDER, maxPayloadBytes - overhead, 64L * maxPayloadBytes, 64,
+        (reason, count, detail) -> {
+          throw new IllegalStateException("the benchmark dropped messages: " + detail);
+        });
+  }
+
   private static byte[] encode(Codec codec, GossipMessage message) {
     try {
       return codec.encode(message);
@@ -222,9 +283,9 @@ final class UdpBench implements Callable<Integer> {
    *     for burst: the same sizes, each counted as the messages its original held; else null
    */
   private Result run(Mode mode, GossipConfig config, Keyring keys, Result shape, double seconds) {
-    NodeId a = NodeId.of("bench-a");
+    NodeId a = SENDER;
     NodeId b = NodeId.of("bench-b");
-    byte[] ad = ("gossipkit/1/" + config.clusterLabel()).getBytes(StandardCharsets.UTF_8);
+    byte[] ad = associatedData(config);
     Codec codec = new KryoCodec(config);
     PacketProtector sealer = mode == Mode.ENCRYPTED
         ? PacketProtectors.aes256Gcm(keys, a, Clock.system()) : PacketProtector.plaintext();
@@ -266,12 +327,7 @@ final class UdpBench implements Callable<Integer> {
       throw new UncheckedIOException(e);
     }
     try {
-      // The node's own packing: the budget is the datagram less what sealing adds.
-      int overhead = sealer.seal(new byte[0], ad).length;
-      PacketAssembler assembler = new PacketAssembler(a, sender.maxPayloadBytes() - overhead,
-          64L * sender.maxPayloadBytes(), 64, (reason, count, detail) -> {
-            throw new IllegalStateException("the benchmark dropped messages: " + detail);
-          });
+      PacketAssembler assembler = assembler(sender.maxPayloadBytes(), sealer, ad);
       byte[][] rawPackets = shape == null ? new byte[0][] : rawPackets(shape);
       long[] out = new long[3]; // sent, refused, largest packet
       List<int[]> burstShape = new ArrayList<>(); // {bytes, messages} of the first burst

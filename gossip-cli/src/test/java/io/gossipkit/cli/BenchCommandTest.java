@@ -20,16 +20,17 @@ class BenchCommandTest {
 
 
   @Test
-  void cryptoJsonIsOneArrayWithEveryAeadAndPositiveFigures() {
+  void cryptoJsonIsOneObjectWithTheSettingsAndACaseForEveryAeadWithPositiveFigures() {
     CliRun.Result r = gossip("bench", "crypto", "--seconds", "0.2", "--sizes", "64", "--format", "json");
 
     assertEquals(0, r.exitCode(), r.err());
     String json = r.out().strip();
     assertEquals(r.out(), json + System.lineSeparator(), "exactly one line on stdout");
-    assertTrue(json.startsWith("[{") && json.endsWith("}]"), json);
+    String head = "{\"seconds\":0.2,\"warmup\":1.0,\"cases\":[";
+    assertTrue(json.startsWith(head + "{") && json.endsWith("}]}"), json);
     List<String> aeads = new ArrayList<>();
     Matcher m = ROW.matcher(json);
-    int end = 1;
+    int end = head.length();
     while (m.find()) {
       assertEquals(end, m.start(), "nothing between rows but commas: " + json);
       end = m.end() + 1;
@@ -39,7 +40,7 @@ class BenchCommandTest {
       assertTrue(Double.parseDouble(m.group(4)) > 0, json);
       assertTrue(Double.parseDouble(m.group(5)) > 0, json);
     }
-    assertEquals(json.length(), end, "the array ends after the last row: " + json);
+    assertEquals(json.length() - 1, end, "the cases end after the last row: " + json);
     assertEquals(
         List.of("aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305",
             "jdk-aes-128-gcm", "jdk-aes-256-gcm"),

@@ -74,6 +74,17 @@ class DemoCommandTest {
   }
 
   @Test
+  void rejectsMoreNodesThanTheMachineCanRunNamingTheBound() {
+    for (String n : new String[] {"301", "100000"}) {
+      Result r = gossip("demo", "--nodes", n);
+      assertEquals(2, r.exitCode());
+      assertEquals("gossip demo: --nodes must be in [2, 300], was " + n + " (each node is a real"
+          + " node with its own socket and threads)", r.err().strip());
+      assertEquals("", r.out());
+    }
+  }
+
+  @Test
   void rejectsTooFewNodes() {
     Result r = gossip("demo", "--nodes", "1");
     assertEquals(2, r.exitCode());

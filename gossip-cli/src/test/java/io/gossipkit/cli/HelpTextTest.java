@@ -44,6 +44,24 @@ class HelpTextTest {
     assertEquals(List.of(), warned);
   }
 
+  /** Every command that does something (all but the dispatchers gossip and bench) says its exit codes. */
+  @Test
+  void everyCommandThatRunsListsItsExitCodes() {
+    List<CommandLine> commands = new ArrayList<>();
+    collect(GossipCommand.commandLine(), commands);
+    List<String> without = new ArrayList<>();
+    for (CommandLine command : commands) {
+      String name = command.getCommandSpec().qualifiedName();
+      if (name.equals("gossip") || name.equals("gossip bench")) {
+        continue;
+      }
+      if (!command.getUsageMessage(CommandLine.Help.Ansi.OFF).contains("Exit codes:")) {
+        without.add(name);
+      }
+    }
+    assertEquals(List.of(), without);
+  }
+
   private static void collect(CommandLine command, List<CommandLine> into) {
     into.add(command);
     for (CommandLine sub : command.getSubcommands().values()) {

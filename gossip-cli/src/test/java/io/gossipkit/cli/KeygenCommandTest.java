@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gossipkit.crypto.AeadAlgorithm;
@@ -120,6 +121,69 @@ class KeygenCommandTest {
     Path file = dir.resolve("no/such/dir/k.key");
     CliRun.Result r = gossip("keygen", "--out", file.toString());
     assertEquals(1, r.exitCode());
-    assertTrue(r.err().contains("does not exist"), r.err());
+    assertEquals("gossip keygen: cannot write " + file + ": directory " + dir.resolve("no/such/dir")
+        + " does not exist", r.err().strip());
+  }
+
+  @Test
+  void anEmptyOutIsRefusedNamingTheFlag() {
+    CliRun.Result r = gossip("keygen", "--out", "");
+    assertEquals(2, r.exitCode());
+    assertEquals("gossip keygen: --out must not be empty", r.err().strip());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void anOutNamingAnExistingDirectoryIsRefusedWithOrWithoutSlashOrForce() throws IOException {
+    Path sub = Files.createDirectory(dir.resolve("keys"));
+    for (String out : new String[] {sub.toString(), sub + "/"}) {
+      for (boolean force : new boolean[] {false, true}) {
+        CliRun.Result r = force ? gossip("keygen", "--out", out, "--force")
+            : gossip("keygen", "--out", out);
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals("gossip keygen: --out " + out + ": is a directory; name the key file, such as "
+            + sub.resolve("cluster.key"), r.err().strip());
+        assertFalse(r.err().contains("Exception"), r.err());
+      }
+    }
+    assertTrue(Files.isDirectory(sub), "still a directory");
+    try (var files = Files.list(sub)) {
+      assertEquals(0, files.count(), "nothing written into it");
+    }
+  }
+
+  @Test
+  void anOutEndingInASlashIsRefusedEvenIfNoSuchDirectoryExists() {
+    String out = dir.resolve("absent") + "/";
+    CliRun.Result r = gossip("keygen", "--out", out);
+    assertEquals(2, r.exitCode());
+    assertEquals("gossip keygen: --out " + out + ": ends with '/', so it names a directory; name"
+        + " the key file, such as " + dir.resolve("absent/cluster.key"), r.err().strip());
+    assertFalse(Files.exists(dir.resolve("absent")));
+  }
+
+  @Test
+  void aDirectoryWithoutWritePermissionIsReportedAsPermissionDenied() throws IOException {
+    assumeTrue(posix(), "no POSIX permissions on this filesystem");
+    Path locked = Files.createDirectory(dir.resolve("locked"));
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+    try {
+      assumeFalse(Files.isWritable(locked), "this user (root?) may write anywhere");
+      Path file = locked.resolve("k.key");
+      CliRun.Result r = gossip("keygen", "--out", file.toString());
+      assertEquals(1, r.exitCode());
+      assertEquals("gossip keygen: cannot write " + file + ": permission denied", r.err().strip());
+    } finally {
+      Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  void helpListsEveryAlgorithmTheKeyMayBeTaggedWith() {
+    String help = gossip("keygen", "--help").out().replaceAll("\\s+", " ");
+    for (AeadAlgorithm a : AeadAlgorithm.values()) {
+      assertTrue(help.contains(a.wireName()), "help lacks " + a.wireName() + ": " + help);
+    }
+    assertTrue(help.contains("Default: untagged"), help);
   }
 }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 class SimCommandTest {
@@ -77,6 +82,58 @@ class SimCommandTest {
     assertEquals(2, r.exitCode());
     assertEquals("gossip sim: --value-bytes must be >= 0, was -1", r.err().strip());
     assertEquals("", r.out());
+  }
+
+  @Test
+  void valueBytesAboveTheCapIsRefusedWithTheCap() {
+    CliRun.Result r = gossip("sim", "--value-bytes", "2147483647", "--seed", "1");
+
+    assertEquals(2, r.exitCode());
+    assertEquals("gossip sim: --value-bytes must be in [0, 65536], was 2147483647",
+        r.err().strip());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void fanoutAboveTheOtherNodesIsRefusedAndTheLargestFanoutRuns() {
+    CliRun.Result refused = gossip("sim", "--nodes", "50", "--fanout", "5000", "--seed", "1");
+    assertEquals(2, refused.exitCode());
+    assertEquals("gossip sim: --fanout must be in [1, 49] (--nodes - 1: a node contacts other"
+        + " nodes only), was 5000", refused.err().strip());
+    assertEquals(2, gossip("sim", "--nodes", "50", "--fanout", "50", "--seed", "1").exitCode());
+
+    CliRun.Result largest =
+        gossip("sim", "--nodes", "50", "--fanout", "49", "--seed", "1", "--format", "json");
+    assertEquals(0, largest.exitCode(), largest.err());
+    assertTrue(largest.out().contains("\"fanout\":49,"), largest.out());
+  }
+
+  @Test
+  @Timeout(120)
+  void runningOutOfMemoryNamesTheSettingsThatDriveMemoryAndEndsWithTheReproduceCommand()
+      throws Exception {
+    // A child JVM with a 16 MB heap: 100,000 nodes cannot fit, and this JVM's heap is spared.
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Path err = Files.createTempFile("sim-oom", ".err");
+    try {
+      Process p = new ProcessBuilder(java, "-Xmx16m", "-XX:TieredStopAtLevel=1", "-cp",
+          System.getProperty("java.class.path"), "io.gossipkit.cli.Main", "sim", "--nodes",
+          "100000", "--seed", "1")
+          .redirectError(err.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      assertTrue(p.waitFor(100, TimeUnit.SECONDS), "the simulation should give up");
+      assertEquals(1, p.exitValue());
+      List<String> lines = Files.readAllLines(err);
+      assertEquals(3, lines.size(), String.join("\n", lines));
+      assertTrue(lines.get(0).startsWith("gossip sim: out of memory: --nodes 100000, --updates 1,"
+          + " --value-bytes 16 and --fanout 1 need more than the "), lines.get(0));
+      assertEquals("gossip sim: the simulation failed; reproduce it with:", lines.get(1));
+      assertTrue(lines.get(2).startsWith("  gossip sim --nodes=100000 ")
+          && lines.get(2).contains(" --seed=1 "), lines.get(2));
+    } finally {
+      Files.deleteIfExists(err);
+    }
   }
 
   @Test

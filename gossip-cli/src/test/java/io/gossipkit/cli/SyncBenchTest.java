@@ -24,6 +24,12 @@ class SyncBenchTest {
     assertTrue(number(json, "identical_bytes") > 0 && number(json, "identical_bytes") < 1024,
         json);
     assertTrue(number(json, "full_sync_wire_bytes") > 3000 * 100, json);
+    // Streamed in chunks: frames within the chunk budget and buffers within the outbound
+    // limit (plus the frame that crossed it), whatever the state's size (a million keys: 131 MB).
+    double largest = number(json, "full_sync_largest_frame_bytes");
+    double peak = number(json, "full_sync_peak_buffered_bytes");
+    assertTrue(largest > 0 && largest <= SyncBench.CHUNK_BYTES, json);
+    assertTrue(peak > 0 && peak <= SyncBench.OUTBOUND_BYTES + 2 * SyncBench.CHUNK_BYTES, json);
     assertTrue(number(json, "full_sync_mb_per_s") > 0, json);
     // Five timed fresh receivers by default; the first sync, on a cold JVM, reported on its own.
     assertEquals(5, number(json, "full_syncs"));

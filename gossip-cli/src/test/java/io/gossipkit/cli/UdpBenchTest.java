@@ -4,12 +4,14 @@ import static io.gossipkit.cli.DemoCommandTest.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gossipkit.api.GossipConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
+/** {@code gossip bench udp}: the report's shape and the bounds of its flags; no speed asserted. */
 class UdpBenchTest {
   private static String run(String... args) {
     StringWriter out = new StringWriter();
@@ -21,6 +23,32 @@ class UdpBenchTest {
             .execute(args);
     assertEquals(0, exit, err.toString());
     return out.toString().strip();
+  }
+
+  @Test
+  void theLargestSizeTheHelpStatesIsTheOneThePackingAllows() {
+    assertEquals(UdpBench.MAX_SIZE, UdpBench.maxSize(GossipConfig.lan()));
+    String help = CliRun.gossip("bench", "udp", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("0 to " + UdpBench.MAX_SIZE + ":"), help);
+  }
+
+  @Test
+  void aSizeAboveTheLargestIsRefusedNamingTheLargest() {
+    CliRun.Result r = CliRun.gossip("bench", "udp", "--size", "1290", "--seconds", "0.1");
+    assertEquals(2, r.exitCode());
+    assertEquals("gossip bench udp: --size must be in [0, 1289], was 1290 (a larger value makes"
+        + " a message that does not fit one datagram of 1400 bytes)", r.err().strip());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  @Timeout(60)
+  void theLargestSizeRunsAndFillsADatagram() {
+    String json = run("bench", "udp", "--seconds", "0.2", "--warmup", "0", "--size",
+        Integer.toString(UdpBench.MAX_SIZE), "--format", "json");
+    assertTrue(number(json, "encrypted_received") > 0, json);
+    double packet = number(json, "encrypted_packet_bytes");
+    assertTrue(packet > 1390 && packet <= 1400, json);
   }
 
   @Test

@@ -76,7 +76,12 @@ public enum AeadAlgorithm {
       }
     }
     throw new IllegalArgumentException("unknown algorithm '" + name + "': expected one of "
-        + Arrays.stream(values()).map(AeadAlgorithm::wireName).collect(Collectors.joining(", ")));
+        + names());
+  }
+
+  /** Every algorithm's wire name, comma-separated: for messages. */
+  public static String names() {
+    return Arrays.stream(values()).map(AeadAlgorithm::wireName).collect(Collectors.joining(", "));
   }
 
   /** The algorithm with header id {@code id}, or {@code null}. */

@@ -153,8 +153,13 @@ class KeyringTest {
     assertMessage("1 " + b64(key(1)) + "\n1 " + b64(key(2)),
         "keys: line 2: key id 1 appears twice");
     assertMessage("primary 9\n1 " + b64(key(1)), "keys: primary key 9 is not among the keys [1]");
-    assertMessage("1 aes-128 " + b64(key(1)), "keys: line 1: unknown algorithm 'aes-128': "
-        + "expected one of aes-256-gcm, chacha20-poly1305, xchacha20-poly1305, aes-128-gcm");
+    assertMessage("1 aes-128 " + b64(key(1)), "keys: line 1: key 1: the second of three fields"
+        + " is not an algorithm (expected one of aes-256-gcm, chacha20-poly1305,"
+        + " xchacha20-poly1305, aes-128-gcm, then the base64 key)");
+    // Fields out of order put the key where the algorithm goes: it is not echoed.
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Keyring.parse("1 " + b64(key(1)) + " aes-256-gcm"));
+    assertFalse(e.getMessage().contains(b64(key(1)).substring(0, 10)), e.getMessage());
     assertMessage("# nothing", "keys: no keys");
   }
 

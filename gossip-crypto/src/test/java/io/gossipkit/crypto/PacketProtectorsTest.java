@@ -122,6 +122,21 @@ class PacketProtectorsTest {
   }
 
   @Test
+  void aPacketSealedUnderThisNodesIdBeforeARestartIsRefusedAsReflected() throws Exception {
+    Keyring keys = Keyring.generate();
+    byte[] beforeRestart = protector(AeadAlgorithm.AES_256_GCM, keys, "n").seal(new byte[3], AD);
+    AeadPacketProtector restarted = protector(AeadAlgorithm.AES_256_GCM, keys, "n");
+
+    AuthenticationException e =
+        assertThrows(AuthenticationException.class, () -> restarted.open(beforeRestart, AD));
+    assertTrue(e.getMessage().contains("reflected"), e.getMessage());
+    assertEquals(1, restarted.metrics().rejected(Rejection.REPLAY));
+    // Another node opens it: only the id's owner refuses it.
+    assertEquals(3,
+        protector(AeadAlgorithm.AES_256_GCM, keys, "m").open(beforeRestart, AD).length);
+  }
+
+  @Test
   void rejectionsNameTheirReasonAndAreCounted() throws Exception {
     Keyring keys = Keyring.of(3, Keyring.randomKey());
     AeadPacketProtector alice = protector(AeadAlgorithm.AES_256_GCM, keys, "alice");

@@ -381,8 +381,12 @@ public final class AeadProtector implements AeadPacketProtector {
       throw reject(Rejection.STALE, "packet from the future: sealed at " + sentAt + " by "
           + sender + ", now " + now + ", maxFutureSkew " + maxFutureMillis + " ms");
     }
-    if (isOwn(sk)) {
-      throw reject(Rejection.REPLAY, "reflected packet: sealed by this protector");
+    if (isOwn(sk) || sender.id().equals(self)) {
+      // The session check alone forgets: a packet this node sealed before a restart, or more
+      // than a few primary-key changes ago, names a session it no longer knows. No honest peer
+      // seals under this node's id, so the id settles it.
+      throw reject(Rejection.REPLAY, "reflected packet: sealed by this protector or under"
+          + " this node's id");
     }
     switch (sessions.accept(sk, source, key, sender, counter, sentAt)) {
       case DUPLICATE:

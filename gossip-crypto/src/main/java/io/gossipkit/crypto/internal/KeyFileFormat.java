@@ -101,7 +101,11 @@ public final class KeyFileFormat {
           try {
             algorithm = AeadAlgorithm.byName(f[1]);
           } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + e.getMessage(), e);
+            // Not echoing the field, nor the message that quotes it: with the fields out of
+            // order it is the key.
+            throw new IllegalArgumentException(where + "key " + id
+                + ": the second of three fields is not an algorithm (expected one of "
+                + AeadAlgorithm.names() + ", then the base64 key)");
           }
         }
         byte[] key;

@@ -96,7 +96,22 @@ public final class AntiEntropy implements DisseminationStrategy {
         ranged.syncState().crossings().opened(ctx, peers.get(i), exchange);
         RangeSync.open(ctx, ranged, peers.get(i), exchange, true);
       } else {
+        forgetCrossing(ctx, peers.get(i));
         ctx.send(peers.get(i), new SyncDigest(exchange, d));
+      }
+    }
+  }
+
+  /**
+   * A listing starts a new exchange with {@code peer}: a range exchange this node gave up with
+   * it (see {@link CrossedExchanges}) is over, and the peer may answer the listing with range
+   * messages that must not be dropped as that one's.
+   */
+  private static void forgetCrossing(GossipContext ctx, NodeId peer) {
+    if (ctx.store() instanceof VersionedStore) {
+      SyncState sync = ((VersionedStore) ctx.store()).syncStateIfMade();
+      if (sync != null) {
+        sync.crossings().forget(peer);
       }
     }
   }

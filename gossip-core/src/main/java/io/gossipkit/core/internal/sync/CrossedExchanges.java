@@ -9,9 +9,7 @@ import io.gossipkit.api.message.RangeExpansion;
 import io.gossipkit.api.message.RangeSummaries;
 import io.gossipkit.api.message.RangeVersions;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Internal: may change at any time. Settles two push-pull range exchanges that two nodes opened
@@ -29,8 +27,9 @@ import java.util.Set;
  * pull) are complementary, and both run.
  *
  * <p>One instance belongs to one node's anti-entropy and is used on its engine thread. Bounded:
- * at most {@link #MAX_PEERS} peers are remembered in each of its two sets; past that, openings
- * are not tracked and crossings not settled (both exchanges run, as without this class).
+ * at most {@link #MAX_PEERS} peers are remembered in each of its two maps, old entries making
+ * room when they are full; past that, openings are not tracked and crossings not settled (both
+ * exchanges run, as without this class).
  */
 public final class CrossedExchanges {
   /** Most peers remembered as recently opened to; more are not recorded (only a bound). */
@@ -38,8 +37,25 @@ public final class CrossedExchanges {
 
   /** Peers this node opened a push-pull range exchange with, by the time it did. */
   private final Map<NodeId, Long> opened = new HashMap<>();
-  /** Peers whose answers in the exchange this node opened are ignored: it was crossed. */
-  private final Set<NodeId> abandoned = new HashSet<>();
+  /**
+   * Peers whose answers in the exchange this node opened are ignored (it was crossed), by the
+   * time it was given up. Forgotten when this node opens any exchange with the peer again, and,
+   * when the set is full, once older than {@link #STALE_INTERVALS} gossip intervals: the
+   * abandoned exchange's answers arrive within a round trip or a batch, not minutes later.
+   */
+  private final Map<NodeId, Long> abandoned = new HashMap<>();
+
+  /** Gossip intervals after which an abandoned exchange is long over. */
+  static final int STALE_INTERVALS = 100;
+
+  /**
+   * Records that this node starts an exchange with {@code peer} other than a range opening (a
+   * listing, when its replica is small): whatever exchange with the peer it gave up is over, and
+   * the answers to the new one must not be dropped as the old one's.
+   */
+  public void forget(NodeId peer) {
+    abandoned.remove(peer);
+  }
 
   /** Records that this node opened a range exchange with {@code peer} now. */
   public void opened(GossipContext ctx, NodeId peer, Exchange exchange) {
@@ -66,18 +82,25 @@ public final class CrossedExchanges {
   public boolean drops(GossipContext ctx, NodeId from, GossipMessage m) {
     if (m instanceof RangeSummaries && isOpening((RangeSummaries) m)) {
       Long at = opened.remove(from);
-      if (at != null
-          && at > ctx.now() - ctx.config().gossipInterval().toMillis()
-          && ctx.self().compareTo(from) < 0
-          && abandoned.size() < MAX_PEERS) {
-        // Crossed: the peer's exchange carries both directions. This node answers it (the caller
-        // handles m as usual) and stops its own.
-        abandoned.add(from);
-        ctx.count("sync.crossed_abandoned", 1);
+      long now = ctx.now();
+      long interval = ctx.config().gossipInterval().toMillis();
+      if (at != null && at > now - interval && ctx.self().compareTo(from) < 0) {
+        if (abandoned.size() >= MAX_PEERS && !abandoned.containsKey(from)) {
+          // Peers that left keep their entries until here: old ones go, so settling is not
+          // turned off for good once MAX_PEERS peers have ever crossed.
+          long stale = now - STALE_INTERVALS * interval;
+          abandoned.values().removeIf(t -> t <= stale);
+        }
+        if (abandoned.size() < MAX_PEERS || abandoned.containsKey(from)) {
+          // Crossed: the peer's exchange carries both directions. This node answers it (the
+          // caller handles m as usual) and stops its own.
+          abandoned.put(from, now);
+          ctx.count("sync.crossed_abandoned", 1);
+        }
       }
       return false;
     }
-    return !fromInitiator(m) && abandoned.contains(from);
+    return !fromInitiator(m) && abandoned.containsKey(from);
   }
 
   private static boolean isOpening(RangeSummaries m) {

@@ -297,7 +297,7 @@ public final class PacketAssembler {
     for (int c = 0; c < CLASSES.length; c++) {
       ArrayDeque<byte[]> q = box.queues[c];
       int used = 0;
-      while (!q.isEmpty()) {
+      while (!q.isEmpty() && picks.size() < WireEnvelope.MAX_MESSAGES) {
         int cost = cost(q.peekFirst());
         if (cost > room || used + cost > shareBytes[c]) {
           break;
@@ -309,17 +309,19 @@ public final class PacketAssembler {
     // 3. Unused room, lent in class order.
     for (int c = 0; c < CLASSES.length; c++) {
       ArrayDeque<byte[]> q = box.queues[c];
-      while (!q.isEmpty() && cost(q.peekFirst()) <= room) {
+      while (!q.isEmpty() && cost(q.peekFirst()) <= room
+          && picks.size() < WireEnvelope.MAX_MESSAGES) {
         room -= take(box, c);
       }
     }
     // 4. Piggybacked filler, only in room nobody queued for.
-    if (piggyback != null && room > WireEnvelope.FRAME_BYTES) {
+    if (piggyback != null && room > WireEnvelope.FRAME_BYTES
+        && picks.size() < WireEnvelope.MAX_MESSAGES) {
       List<byte[]> extra = piggyback.drain(box.to, room);
       int refused = 0;
       for (int i = 0; i < extra.size(); i++) {
         byte[] m = extra.get(i);
-        if (m.length == 0 || cost(m) > room) {
+        if (m.length == 0 || cost(m) > room || picks.size() >= WireEnvelope.MAX_MESSAGES) {
           refused++;
           continue;
         }
@@ -328,7 +330,8 @@ public final class PacketAssembler {
       }
       if (refused > 0) {
         drops.dropped("dropped.oversized_out", refused, refused + " piggybacked messages for "
-            + box.to + " did not fit the room they were drained for");
+            + box.to + " did not fit the room they were drained for, or the "
+            + WireEnvelope.MAX_MESSAGES + " messages a packet may hold");
       }
     }
     sink.send(box.to, packet(), picks.size());

@@ -100,6 +100,28 @@ class PacketAssemblerTest {
   }
 
   @Test
+  void aLargeBudgetNeverPacksMoreMessagesThanAReceiverReadsFromOnePacket() {
+    // 60,000 bytes (a 64 KiB datagram's budget) hold far more than 1,024 acks of a few bytes:
+    // before the cap, one packet carried all 2,000 and every receiver dropped it as malformed.
+    PacketAssembler assembler = new PacketAssembler(A, 60_000, 1L << 20, 64,
+        (reason, count, detail) -> drops.merge(reason, (long) count, Long::sum));
+    for (int i = 0; i < 2_000; i++) {
+      assembler.offer(B, TrafficClass.CONTROL, encode(new MailAck(i)));
+    }
+
+    List<Packet> packets = flush(assembler); // reads each back as a node does
+
+    assertEquals(2, packets.size());
+    assertEquals(WireEnvelope.MAX_MESSAGES, packets.get(0).messages().size());
+    List<GossipMessage> got = new ArrayList<>();
+    packets.forEach(p -> got.addAll(p.messages()));
+    for (int i = 0; i < 2_000; i++) {
+      assertEquals(new MailAck(i), got.get(i), "in order, none lost");
+    }
+    assertEquals(Map.of(), drops);
+  }
+
+  @Test
   void messagesFillPacketsUpToTheBudgetAndEveryOneArrives() {
     PacketAssembler assembler = assembler(64);
     List<GossipMessage> sent = new ArrayList<>();

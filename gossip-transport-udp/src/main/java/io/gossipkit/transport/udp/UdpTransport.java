@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -90,11 +91,17 @@ public final class UdpTransport implements Transport {
    * (the channel's own write-buffer water mark is only checked when the loop writes).
    */
   private static final int MAX_QUEUED_PACKETS = 16_384;
+  /**
+   * Most bytes of packets waiting for the event loop: the packet count alone let 16,384 datagrams
+   * of 64 KiB (1 GiB of direct memory) wait, and the loop writes all it finds past the channel's
+   * water mark. With it, the queue and the channel's buffer hold at most about 8 MiB together.
+   */
+  static final long MAX_QUEUED_BYTES = 4 << 20;
   private static final List<String> COUNTERS =
       List.of(
           "packets.in", "packets.out", "bytes.in", "bytes.out",
           "dropped.oversized", "dropped.too_large", "dropped.send_failed", "dropped.queue_full",
-          "dropped.receiver_error", "dropped.not_started");
+          "dropped.receiver_error", "dropped.not_started", "errors.channel");
 
   private final InetSocketAddress bindAddress;
   private final InetSocketAddress advertised;
@@ -111,6 +118,7 @@ public final class UdpTransport implements Transport {
   /** Packets handed to {@link #send} and not yet written by the event loop. */
   private final Queue<DatagramPacket> outbound = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
   private final ChannelFutureListener writeResult = this::onWritten;
@@ -225,13 +233,15 @@ public final class UdpTransport implements Transport {
       count("dropped.send_failed", 1);
       return false;
     }
-    if (!ch.isWritable() || queued.get() >= MAX_QUEUED_PACKETS) {
+    if (!ch.isWritable() || queued.get() >= MAX_QUEUED_PACKETS
+        || queuedBytes.get() + packet.length > MAX_QUEUED_BYTES) {
       count("dropped.queue_full", 1);
       rateLimitedLog("queue_full", "udp transport on " + bound + " has a full send queue; dropping");
       return false;
     }
     ByteBuf buf = ch.alloc().ioBuffer(packet.length).writeBytes(packet);
     queued.incrementAndGet();
+    queuedBytes.addAndGet(packet.length);
     outbound.add(new DatagramPacket(buf, to));
     if (closed) {
       // Raced with close(), which may already have released the queue: release what is left.
@@ -260,15 +270,17 @@ public final class UdpTransport implements Transport {
     int written = 0;
     DatagramPacket p;
     while ((p = outbound.poll()) != null) {
+      int length = p.content().readableBytes();
       queued.decrementAndGet();
+      queuedBytes.addAndGet(-length);
       // A packet send() accepted before close() still goes out: close() closes the channel in a
       // task queued after this drain, so a node's last words (SWIM's leave, sent right before it
-      // closes) are not dropped. Only a channel already closed releases what is left.
+      // closes) are not dropped. Only a channel already closed releases what is left, counted.
       if (!ch.isOpen()) {
         p.release();
+        count("dropped.send_failed", 1);
         continue;
       }
-      int length = p.content().readableBytes();
       ch.write(p).addListener(writeResult);
       packetsOut.increment();
       bytesOut.add(length);
@@ -284,7 +296,10 @@ public final class UdpTransport implements Transport {
   private void releaseQueued() {
     for (DatagramPacket p; (p = outbound.poll()) != null; ) {
       queued.decrementAndGet();
+      queuedBytes.addAndGet(-p.content().readableBytes());
       p.release();
+      // Accepted by send, never written: the transport closed first.
+      count("dropped.send_failed", 1);
     }
   }
 
@@ -319,8 +334,10 @@ public final class UdpTransport implements Transport {
   /**
    * A snapshot of the counters: {@code packets.in}, {@code packets.out} (handed to the socket),
    * {@code bytes.in}, {@code bytes.out} and drops by reason ({@code dropped.oversized}, {@code
-   * dropped.too_large}, {@code dropped.queue_full}, {@code dropped.send_failed}, {@code
-   * dropped.receiver_error}, {@code dropped.not_started}).
+   * dropped.too_large}, {@code dropped.queue_full}, {@code dropped.send_failed} (a failed write,
+   * or a packet accepted and then released unwritten because the transport closed), {@code
+   * dropped.receiver_error}, {@code dropped.not_started}) and {@code errors.channel} (exceptions
+   * the channel reported).
    */
   @Override
   public Map<String, Long> metrics() {

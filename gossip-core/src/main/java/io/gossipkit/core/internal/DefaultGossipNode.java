@@ -89,6 +89,8 @@ public final class DefaultGossipNode implements GossipNode {
   private static final long LOG_EVERY_NANOS = 60_000_000_000L;
   /** Most packets to one peer per flush; the rest follow in the next task (a burst of ~90 KB). */
   private static final int MAX_PACKETS_PER_FLUSH = 64;
+  /** Flushes a closing node makes of what is still queued: up to 64 x 64 packets. */
+  private static final int MAX_CLOSING_FLUSHES = 64;
 
   private final NodeId id;
   private final GossipConfig config;
@@ -495,6 +497,15 @@ public final class DefaultGossipNode implements GossipNode {
             engine.stop();
             if (membership != null) {
               membership.stop();
+            }
+            // What the last tasks queued (a leave's notices, a burst's tail) goes now: the
+            // flushes that would have followed as tasks of their own are discarded below.
+            for (int i = 0; i < MAX_CLOSING_FLUSHES && assembler.flush(this::sendPacket); i++) {
+              // each pass sends at most MAX_PACKETS_PER_FLUSH packets
+            }
+            int left = assembler.queuedMessages();
+            if (left > 0) {
+              drop("dropped.send_refused", left, left + " messages still queued at close");
             }
           }).get();
     } catch (InterruptedException e) {

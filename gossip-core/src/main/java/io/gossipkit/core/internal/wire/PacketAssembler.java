@@ -174,6 +174,17 @@ public final class PacketAssembler {
     return !pending.isEmpty();
   }
 
+  /** Messages waiting for a flush, over every peer and class. */
+  public int queuedMessages() {
+    int n = 0;
+    for (Outbox box : pending) {
+      for (ArrayDeque<byte[]> q : box.queues) {
+        n += q.size();
+      }
+    }
+    return n;
+  }
+
   /**
    * Queues {@code message} for {@code to}. If the class's queue for {@code to} would pass its
    * capacity, its oldest messages are dropped to make room.

@@ -18,6 +18,16 @@ public interface Transport extends AutoCloseable {
   interface Receiver {
     /** One packet from {@code from}. The array is the receiver's to keep. */
     void onPacket(InetSocketAddress from, byte[] packet);
+
+    /**
+     * True while more than the receiver wants is waiting to be handled. A stream transport stops
+     * reading the connection that just delivered until this turns false, so the sender is slowed
+     * by the stream's own flow control instead of having its frames dropped; a datagram transport
+     * may ignore it (the receiver drops what it cannot take). False by default.
+     */
+    default boolean isSaturated() {
+      return false;
+    }
   }
 
   /** Binds and starts delivering packets to {@code receiver}. */

@@ -96,6 +96,21 @@ public final class DefaultGossipNode implements GossipNode {
   private final GossipConfig config;
   /** Bytes of received packets decoded and queued for the node's thread, not yet delivered. */
   private final AtomicLong inboundBacklog = new AtomicLong();
+  /**
+   * What the transports deliver to: packets to {@link #onPacket}, and saturated at half the
+   * backlog limit, so a stream transport pauses reading well before packets would be dropped.
+   */
+  private final Transport.Receiver inbound = new Transport.Receiver() {
+    @Override
+    public void onPacket(InetSocketAddress from, byte[] packet) {
+      DefaultGossipNode.this.onPacket(from, packet);
+    }
+
+    @Override
+    public boolean isSaturated() {
+      return inboundBacklog.get() > config.maxInboundBacklogBytes() / 2;
+    }
+  };
   private final Transport transport;
   private final Transport largeTransport;
   private final PacketProtector protector;
@@ -264,9 +279,9 @@ public final class DefaultGossipNode implements GossipNode {
       return;
     }
     try {
-      transport.start(this::onPacket);
+      transport.start(inbound);
       if (largeTransport != null) {
-        largeTransport.start(this::onPacket);
+        largeTransport.start(inbound);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(

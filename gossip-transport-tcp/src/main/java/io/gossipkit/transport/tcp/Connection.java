@@ -72,6 +72,9 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
 
   private enum Phase { CONNECTING, HANDSHAKE, AWAIT_HELLO, READY, CLOSED }
 
+  /** How often a connection paused for a saturated receiver looks whether it may read again. */
+  private static final long RESUME_CHECK_MILLIS = 2;
+
   /** Bytes a queued frame is charged beyond its payload (array header, deque slot). */
   private static final int QUEUED_FRAME_OVERHEAD = 32;
   /**
@@ -465,6 +468,28 @@ final class Connection extends ChannelDuplexHandler implements FrameDecoder.List
     transport.counters.add("bytes.in", plain.length);
     transport.largestFrameIn.accumulate(plain.length);
     transport.deliver(peer, plain);
+    if (transport.receiverSaturated() && ctx.channel().config().isAutoRead()) {
+      // The node has more waiting than it wants: stop reading this peer until it has caught
+      // up. TCP's flow control then holds the peer's writes back (its buffer fills, its sends
+      // are refused and counted there), instead of this node dropping frames it already read.
+      ctx.channel().config().setAutoRead(false);
+      transport.counters.increment("reads.paused");
+      ctx.executor().schedule(this::resumeWhenCaughtUp, RESUME_CHECK_MILLIS,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Reads again once the receiver is no longer saturated; looks again later otherwise. */
+  private void resumeWhenCaughtUp() {
+    Channel ch = channel;
+    if (ch == null || !ch.isActive()) {
+      return;
+    }
+    if (transport.receiverSaturated()) {
+      ch.eventLoop().schedule(this::resumeWhenCaughtUp, RESUME_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
+    ch.config().setAutoRead(true);
   }
 
   /**

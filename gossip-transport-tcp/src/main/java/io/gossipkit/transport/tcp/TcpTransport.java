@@ -288,7 +288,9 @@ public final class TcpTransport implements Transport {
    * closed.handshake_failed}, {@code closed.handshake_timeout}, {@code closed.frame_too_large},
    * {@code closed.auth}, {@code closed.malformed}, {@code closed.inbound_limit}, {@code
    * closed.evicted}, {@code closed.idle}, {@code closed.stalled}, {@code closed.peer_closed},
-   * {@code closed.error}, {@code closed.connect_failed}, {@code closed.local}); high-water marks
+   * {@code closed.error}, {@code closed.connect_failed}, {@code closed.local}); {@code
+   * reads.paused} (times a connection stopped reading because the receiver said it was
+   * saturated, {@link Receiver#isSaturated()}); high-water marks
    * since start: {@code frames.largest_in} and {@code frames.largest_out} (the largest application
    * payload read and written) and {@code buffered.bytes.peak} (the most outbound bytes one
    * connection held after a write): what streaming a large state in frames costs in buffers; plus
@@ -357,6 +359,17 @@ public final class TcpTransport implements Transport {
   // ---- for Connection ----
 
   /** Hands a packet to the receiver; a receiver that throws is counted, never propagated. */
+  /** True while the receiver asks for no more ({@link Receiver#isSaturated()}). */
+  boolean receiverSaturated() {
+    Receiver r = receiver;
+    try {
+      return r != null && r.isSaturated();
+    } catch (RuntimeException e) {
+      // A receiver that cannot say is treated as not saturated: reading goes on.
+      return false;
+    }
+  }
+
   void deliver(InetSocketAddress from, byte[] packet) {
     Receiver r = receiver;
     if (r == null) {
@@ -494,7 +507,8 @@ public final class TcpTransport implements Transport {
         "frames.in", "frames.out", "bytes.in", "bytes.out", "wire.bytes.in", "wire.bytes.out",
         "connections.inbound", "connections.outbound", "connections.established",
         "dropped.too_large", "dropped.queue_full", "dropped.send_failed",
-        "dropped.connection_closed", "dropped.receiver_error", "dropped.not_started"));
+        "dropped.connection_closed", "dropped.receiver_error", "dropped.not_started",
+        "reads.paused"));
     for (CloseReason r : CloseReason.values()) {
       names.add(r.counter);
     }

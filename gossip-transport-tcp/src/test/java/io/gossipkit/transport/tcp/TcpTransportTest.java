@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gossipkit.api.Clock;
 import io.gossipkit.api.NodeId;
+import io.gossipkit.api.Transport;
 import io.gossipkit.crypto.handshake.Ed25519Keys;
 import io.gossipkit.crypto.handshake.HandshakeConfig;
 import io.gossipkit.crypto.handshake.HandshakeFailure;
@@ -35,6 +36,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,61 @@ class TcpTransportTest {
     assertEquals(4L << 20, metric(b, "frames.largest_in"));
     long peak = metric(a, "buffered.bytes.peak");
     assertTrue(peak >= 4L << 20 && peak <= 5L << 20, "peak " + peak + " for one 4 MiB frame");
+  }
+
+  @Test
+  void aSaturatedReceiverPausesReadingSoFramesWaitInTheStreamNotDropped() throws Exception {
+    AtomicBoolean saturated = new AtomicBoolean(true);
+    BlockingQueue<Got> inbox = new LinkedBlockingQueue<>();
+    TcpTransport b = testConfig().build();
+    nodes.add(b);
+    b.start(new Transport.Receiver() {
+      @Override
+      public void onPacket(InetSocketAddress from, byte[] packet) {
+        inbox.add(new Got(from, packet));
+      }
+
+      @Override
+      public boolean isSaturated() {
+        return saturated.get();
+      }
+    });
+    TcpTransport a = node(testConfig().outboundBufferBytes(256 << 10), new LinkedBlockingQueue<>());
+
+    // The first frame sets the session up and is delivered; b stops reading after it.
+    byte[] first = new byte[64 << 10];
+    assertTrue(a.send(b.localAddress(), first));
+    Got got0 = poll(inbox);
+    assertNotNull(got0, "the first frame never arrived: " + b.metrics());
+    assertEquals(0, ByteBuffer.wrap(got0.bytes()).getInt());
+    // Then numbered 64 KiB frames until 50 sends in a row, 2 ms apart, are refused: the sockets'
+    // buffers and then a's fill up, as b reads nothing more.
+    int accepted = 1;
+    int refusedInARow = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    for (int i = 0; i < 4_000 && refusedInARow < 50 && System.nanoTime() < deadline; i++) {
+      byte[] frame = new byte[64 << 10];
+      ByteBuffer.wrap(frame).putInt(accepted);
+      if (a.send(b.localAddress(), frame)) {
+        accepted++;
+        refusedInARow = 0;
+      } else {
+        refusedInARow++;
+        Thread.sleep(2);
+      }
+    }
+    assertEquals(50, refusedInARow, "a's sends were never refused: b kept reading");
+    assertTrue(metric(b, "reads.paused") >= 1, b.metrics().toString());
+    assertTrue(inbox.size() < accepted / 2,
+        inbox.size() + " more of " + accepted + " frames delivered to a saturated receiver");
+
+    saturated.set(false);
+    for (int i = 1; i < accepted; i++) {
+      Got got = poll(inbox);
+      assertNotNull(got, "frame " + i + " of " + accepted + " never arrived: " + b.metrics());
+      assertEquals(i, ByteBuffer.wrap(got.bytes()).getInt(), "in order, none lost");
+    }
+    assertEquals(0L, metric(b, "dropped.receiver_error"));
   }
 
   @Test

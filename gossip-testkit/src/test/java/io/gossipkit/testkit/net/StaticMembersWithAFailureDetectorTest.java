@@ -11,8 +11,6 @@ import io.gossipkit.api.SeedProvider;
 import io.gossipkit.api.Transport;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.PhiAccrualFailureDetector;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,39 +59,14 @@ class StaticMembersWithAFailureDetectorTest {
 
   /** The network's transport named {@code name}, counting each packet it sends in {@link #sent}. */
   private Transport counted(String name) {
-    Transport t = net.transport(name);
-    return new Transport() {
-      @Override
-      public void start(Receiver receiver) throws IOException {
-        t.start(receiver);
+    return new SendObservingTransport(net.transport(name), (to, packet, accepted) -> {
+      if (accepted) {
+        sent.computeIfAbsent(name + ">" + to.getHostString(), k -> new AtomicLong())
+            .incrementAndGet();
       }
-
-      @Override
-      public boolean send(InetSocketAddress to, byte[] packet) {
-        boolean accepted = t.send(to, packet);
-        if (accepted) {
-          sent.computeIfAbsent(name + ">" + to.getHostString(), k -> new AtomicLong())
-              .incrementAndGet();
-        }
-        return accepted;
-      }
-
-      @Override
-      public int maxPayloadBytes() {
-        return t.maxPayloadBytes();
-      }
-
-      @Override
-      public InetSocketAddress localAddress() {
-        return t.localAddress();
-      }
-
-      @Override
-      public void close() {
-        t.close();
-      }
-    };
+    });
   }
+
 
   private long sent(String from, String to) {
     AtomicLong n = sent.get(from + ">" + to);

@@ -12,8 +12,6 @@ import io.gossipkit.api.SeedProvider;
 import io.gossipkit.api.Transport;
 import io.gossipkit.core.GossipNodes;
 import io.gossipkit.core.membership.MembershipConfig;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,35 +39,12 @@ class SwimListsOverTheLargeTransportTest {
 
   /** The large transport, counting what it is handed. */
   private Transport counted(Transport t) {
-    return new Transport() {
-      @Override
-      public void start(Receiver r) throws IOException {
-        t.start(r);
-      }
-
-      @Override
-      public boolean send(InetSocketAddress to, byte[] packet) {
-        streamed.incrementAndGet();
-        largestStreamed.accumulateAndGet(packet.length, Math::max);
-        return t.send(to, packet);
-      }
-
-      @Override
-      public int maxPayloadBytes() {
-        return t.maxPayloadBytes();
-      }
-
-      @Override
-      public InetSocketAddress localAddress() {
-        return t.localAddress();
-      }
-
-      @Override
-      public void close() {
-        t.close();
-      }
-    };
+    return new SendObservingTransport(t, (to, packet, accepted) -> {
+      streamed.incrementAndGet();
+      largestStreamed.accumulateAndGet(packet.length, Math::max);
+    });
   }
+
 
   private boolean allSeeAllAlive() {
     for (GossipNode n : nodes) {

@@ -119,7 +119,8 @@ public final class Keyring {
   static Keyring fromEnvironment(String variable, String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("environment variable " + variable
-          + " is not set: it must hold the cluster keys, e.g. \"1 <base64 of 32 bytes>\"");
+          + (value == null ? " is not set" : " is empty")
+          + ": it must hold the cluster keys, e.g. \"1 <base64 of 32 bytes>\"");
     }
     KeyFileFormat.Parsed p = KeyFileFormat.parse(value, "environment variable " + variable);
     return new Keyring(new KeySet(p.entries(), p.primaryId()));

@@ -177,6 +177,10 @@ class KeyringTest {
         () -> Keyring.fromEnvironment("GOSSIP_KEYS", null));
     assertTrue(e.getMessage().startsWith("environment variable GOSSIP_KEYS is not set"));
     e = assertThrows(IllegalArgumentException.class,
+        () -> Keyring.fromEnvironment("GOSSIP_KEYS", " "));
+    assertTrue(e.getMessage().startsWith("environment variable GOSSIP_KEYS is empty"),
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
         () -> Keyring.fromEnvironment("GOSSIP_KEYS", "1 xyz"));
     assertTrue(e.getMessage().startsWith("environment variable GOSSIP_KEYS: line 1:"));
   }

@@ -101,6 +101,10 @@ public final class VersionedStore implements ReplicaStore {
       delta ^= EntryHash.of(current);
       if (current.isTombstone()) {
         tombstones--;
+        if (sync != null && !winner.isTombstone()) {
+          // Rewritten with a value: a late record of the delete has nothing left to keep.
+          sync.tombstoneGone(current.key());
+        }
       }
     }
     rootHash ^= delta;
@@ -145,6 +149,9 @@ public final class VersionedStore implements ReplicaStore {
     rootHash ^= h;
     if (e.isTombstone()) {
       tombstones--;
+      if (sync != null) {
+        sync.tombstoneGone(e.key());
+      }
     }
     RangeIndex index = indexed();
     if (index != null) {

@@ -57,6 +57,22 @@ class VersionedStoreTest {
   }
 
   @Test
+  void aLateDeleteRecordGoesWithItsTombstoneWhenTheKeyIsRewrittenOrForgotten() {
+    VersionedStore s = storeOf(dead("rewritten", 10), dead("forgotten", 10), dead("kept", 10));
+    for (String k : List.of("rewritten", "forgotten", "kept")) {
+      s.syncState().acceptedLate(k, 1_000);
+    }
+
+    s.apply(live("rewritten", 20), LWW);
+    s.forget("forgotten");
+    s.apply(dead("kept", 30), LWW); // a newer delete keeps the record: it is still a tombstone
+
+    assertFalse(s.syncState().heldLate("rewritten", 0), "a value replaced the late tombstone");
+    assertFalse(s.syncState().heldLate("forgotten", 0), "the tombstone was removed");
+    assertTrue(s.syncState().heldLate("kept", 0));
+  }
+
+  @Test
   void rootHashIsIndependentOfInsertionOrder() {
     Entry a = live("a", 1);
     Entry b = dead("b", 2);

@@ -89,6 +89,17 @@ public final class SyncState {
   }
 
   /**
+   * Forgets the late record of the tombstone under {@code key}, which is gone (rewritten or
+   * removed): otherwise the record stayed until a later collection, and collections run only
+   * while the replica holds tombstones.
+   */
+  public void tombstoneGone(String key) {
+    if (lateTombstones != null && lateTombstones.remove(key) != null && lateTombstones.isEmpty()) {
+      lateTombstones = null;
+    }
+  }
+
+  /**
    * Forgets late tombstones accepted before {@code cutoffMillis} and returns true if any still
    * held is younger: only then does a collection need to ask {@link #heldLate}.
    */

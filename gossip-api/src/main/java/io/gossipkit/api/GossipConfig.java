@@ -370,7 +370,7 @@ public final class GossipConfig {
       return this;
     }
 
-    /** Direct probe timeout; must be positive. */
+    /** Direct probe timeout; must be positive and, checked by {@link #build()}, below the interval. */
     public Builder probeTimeout(Duration v) {
       probeTimeout = positive("probeTimeout", v);
       return this;
@@ -517,9 +517,11 @@ public final class GossipConfig {
      * @throws IllegalArgumentException if fields contradict each other
      */
     public GossipConfig build() {
-      if (probeTimeout.compareTo(probeInterval) > 0) {
+      if (probeTimeout.compareTo(probeInterval) >= 0) {
+        // The indirect probes go out at the timeout and are judged at the interval: equal, they
+        // never ran (the next probe's timer came first), and one lost ack made a suspect.
         throw new IllegalArgumentException(
-            "probeTimeout must be <= probeInterval, was " + probeTimeout + " > " + probeInterval);
+            "probeTimeout must be < probeInterval, was " + probeTimeout + " >= " + probeInterval);
       }
       if (antiEntropyInterval.compareTo(gossipInterval) < 0) {
         throw new IllegalArgumentException(

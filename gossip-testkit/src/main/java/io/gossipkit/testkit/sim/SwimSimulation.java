@@ -552,6 +552,12 @@ public final class SwimSimulation {
     return m == null ? null : m.state();
   }
 
+  /** Node {@code i}'s local health score (Lifeguard): 0 when healthy, up to 8. */
+  public int healthScore(int i) {
+    check(i);
+    return nodes[i].swim.healthScore();
+  }
+
   /** The id of node {@code i}: {@code n<i>}. */
   public NodeId id(int i) {
     check(i);

@@ -99,6 +99,27 @@ class SwimSimulationTest {
   }
 
   @Test
+  void onTheWanPresetRelaysNackInTimeSoCrashesCostHealthyProbersNoHealth() {
+    // WAN: 5 s probes, 3 s timeout. Relays used to nack at 80% of the timeout, 5.4 s after the
+    // probe, past the 5 s at which the prober judges its indirect probes: every failed probe of
+    // a crashed member then raised a healthy prober's score by its three missing nacks.
+    SwimSimulation sim = SwimSimulation.builder().nodes(20).seed(4).config(GossipConfig.wan())
+        .build();
+    sim.startAll(1_000);
+    assertTrue(sim.runUntil(sim::allJoined, 100, 120_000) >= 0, "join");
+    for (int crashed : new int[] {3, 7, 11}) {
+      sim.crash(crashed);
+    }
+    assertTrue(sim.runUntil(() -> sim.detectedEverywhere(3) && sim.detectedEverywhere(7)
+        && sim.detectedEverywhere(11), 100, 600_000) >= 0, "crashes found");
+    for (int i = 0; i < 20; i++) {
+      if (i != 3 && i != 7 && i != 11) {
+        assertEquals(0, sim.healthScore(i), "n" + i + "'s health score, without loss");
+      }
+    }
+  }
+
+  @Test
   void aDepartureIsSeenAsLeftEverywhereInAFewGossipIntervalsAndNeverAsDead() {
     SwimSimulation sim = SwimSimulation.builder().nodes(50).seed(5).build();
     sim.startAll(1_000);

@@ -179,7 +179,8 @@ final class SwimSimCommand implements Callable<Integer> {
       report = run(rootSeed);
     } catch (OutOfMemoryError e) {
       err.println("gossip sim swim: out of memory simulating " + nodes + " nodes (each keeps a"
-          + " table of all); give Java more heap, such as JAVA_OPTS=-Xmx16g");
+          + " table of all); give Java more heap, such as JAVA_OPTS=-Xmx16g, and reproduce with:");
+      err.println("  " + SimCommand.reproduceCommand("gossip sim swim", spec, rootSeed));
       err.flush();
       return ExitCode.SOFTWARE;
     } catch (RuntimeException e) {

@@ -543,8 +543,10 @@ public abstract class PacketProtectorContract {
     return new ArrayList<>(sizes);
   }
 
-  private static void assertRefused(PacketProtector receiver, byte[] packet, byte[] ad,
-      String what) {
+  private void assertRefused(PacketProtector receiver, byte[] packet, byte[] ad,
+      String caseName) {
+    // Every message names the seed: several rules build their packets from it.
+    String what = caseName + " (seed " + seed() + ")";
     byte[] opened;
     try {
       opened = receiver.open(packet, ad);

@@ -237,10 +237,12 @@ public abstract class TransportContract {
     assertTrue(max >= 1, "maxPayloadBytes must be >= 1, was " + max);
     byte[] big = new byte[max];
     new Random(seed()).nextBytes(big);
-    assertTrue(a.send(b.localAddress(), big), "a packet of maxPayloadBytes (" + max + ") was refused");
+    String seed = " (seed " + seed() + ")";
+    assertTrue(a.send(b.localAddress(), big),
+        "a packet of maxPayloadBytes (" + max + ") was refused" + seed);
     Received r = poll(inbox);
-    assertNotNull(r, "the packet of maxPayloadBytes did not arrive");
-    assertArrayEquals(big, r.bytes(), "the packet of maxPayloadBytes arrived changed");
+    assertNotNull(r, "the packet of maxPayloadBytes did not arrive" + seed);
+    assertArrayEquals(big, r.bytes(), "the packet of maxPayloadBytes arrived changed" + seed);
     assertFalse(a.send(b.localAddress(), new byte[max + 1]),
         "a packet of maxPayloadBytes + 1 (" + (max + 1) + ") was accepted");
     assertTrue(inbox.poll(100, TimeUnit.MILLISECONDS) == null, "a refused packet arrived");
@@ -328,7 +330,8 @@ public abstract class TransportContract {
     for (int i = 0; i < 200; i++) {
       byte[] p = new byte[1 + random.nextInt(max)];
       random.nextBytes(p);
-      assertTrue(a.send(b.localAddress(), p), "send refused a packet of " + p.length + " bytes");
+      assertTrue(a.send(b.localAddress(), p),
+          "send refused a packet of " + p.length + " bytes (seed " + seed() + ")");
       sent.add(HexFormat.of().formatHex(p));
       if (i % 32 == 31) {
         int expected = i + 1;
@@ -336,7 +339,8 @@ public abstract class TransportContract {
       }
     }
     assertTrue(await(() -> got.size() >= sent.size(), deliveryTimeoutMillis()),
-        "only " + got.size() + " of " + sent.size() + " garbage packets arrived");
+        "only " + got.size() + " of " + sent.size() + " garbage packets arrived (seed " + seed()
+            + ")");
     String[] a1 = sent.toArray(new String[0]);
     String[] a2 = got.toArray(new String[0]);
     Arrays.sort(a1);

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * Runs N instances of the real {@link GossipEngine} over a simulated network, under virtual time
  * and one seed.
  *
- * <p>Everything random (peer choice, loss, latency, timer jitter, the order nodes act in) is drawn
+ * <p>Everything random (peer choice, loss, latency, timer jitter) is drawn
  * from one {@link RandomSource} seeded by {@link Builder#seed}, and the loop is single-threaded, so
  * a run reproduces exactly from its seed. Membership is static: one shared member list, so a
  * million nodes fit in memory; crashed nodes are marked down in it (a perfect failure oracle).

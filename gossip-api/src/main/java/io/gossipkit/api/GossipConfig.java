@@ -1,8 +1,8 @@
 package io.gossipkit.api;
 
 import static io.gossipkit.api.internal.Arguments.atLeast;
+import static io.gossipkit.api.internal.Arguments.atLeastOneMilli;
 import static io.gossipkit.api.internal.Arguments.nonNegative;
-import static io.gossipkit.api.internal.Arguments.positive;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -346,9 +346,9 @@ public final class GossipConfig {
       maxInboundBacklogBytes = c.maxInboundBacklogBytes;
     }
 
-    /** Time between two gossip rounds; must be positive. */
+    /** Time between two gossip rounds; at least 1 ms. */
     public Builder gossipInterval(Duration v) {
-      gossipInterval = positive("gossipInterval", v);
+      gossipInterval = atLeastOneMilli("gossipInterval", v);
       return this;
     }
 
@@ -358,21 +358,21 @@ public final class GossipConfig {
       return this;
     }
 
-    /** Time between two backup anti-entropy rounds; must be positive. */
+    /** Time between two backup anti-entropy rounds; at least 1 ms. */
     public Builder antiEntropyInterval(Duration v) {
-      antiEntropyInterval = positive("antiEntropyInterval", v);
+      antiEntropyInterval = atLeastOneMilli("antiEntropyInterval", v);
       return this;
     }
 
-    /** Time between two probes; must be positive. */
+    /** Time between two probes; at least 1 ms. */
     public Builder probeInterval(Duration v) {
-      probeInterval = positive("probeInterval", v);
+      probeInterval = atLeastOneMilli("probeInterval", v);
       return this;
     }
 
-    /** Direct probe timeout; must be positive and, checked by {@link #build()}, below the interval. */
+    /** Direct probe timeout; at least 1 ms and, checked by {@link #build()}, below the interval. */
     public Builder probeTimeout(Duration v) {
-      probeTimeout = positive("probeTimeout", v);
+      probeTimeout = atLeastOneMilli("probeTimeout", v);
       return this;
     }
 
@@ -394,9 +394,9 @@ public final class GossipConfig {
       return this;
     }
 
-    /** Time to keep tombstones; must be positive. */
+    /** Time to keep tombstones; at least 1 ms. */
     public Builder tombstoneTtl(Duration v) {
-      tombstoneTtl = positive("tombstoneTtl", v);
+      tombstoneTtl = atLeastOneMilli("tombstoneTtl", v);
       return this;
     }
 
@@ -491,11 +491,11 @@ public final class GossipConfig {
     }
 
     /**
-     * How far ahead of this node's clock a received timestamp may be; must be positive. See
+     * How far ahead of this node's clock a received timestamp may be; at least 1 ms. See
      * {@link GossipConfig#maxClockSkew()}.
      */
     public Builder maxClockSkew(Duration v) {
-      maxClockSkew = positive("maxClockSkew", v);
+      maxClockSkew = atLeastOneMilli("maxClockSkew", v);
       return this;
     }
 

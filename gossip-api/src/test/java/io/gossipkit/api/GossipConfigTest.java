@@ -66,4 +66,25 @@ class GossipConfigTest {
         () -> GossipConfig.builder().maxInboundBacklogBytes(65_535));
     assertTrue(backlog.getMessage().contains("maxInboundBacklogBytes"), backlog.getMessage());
   }
+
+  @Test
+  void timingsShorterThanAMillisecondAreRefusedRatherThanRoundedToZero() {
+    // Kept in whole milliseconds: 500 ns would become a timer of 0 ms, a busy loop.
+    for (String name : new String[] {"gossipInterval", "probeInterval", "probeTimeout"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        GossipConfig.Builder b = GossipConfig.builder();
+        Duration tiny = Duration.ofNanos(500);
+        switch (name) {
+          case "gossipInterval" -> b.gossipInterval(tiny);
+          case "probeInterval" -> b.probeInterval(tiny);
+          default -> b.probeTimeout(tiny);
+        }
+      });
+      assertTrue(e.getMessage().startsWith(name + " must be at least 1 ms"), e.getMessage());
+    }
+    IllegalArgumentException equal = assertThrows(IllegalArgumentException.class,
+        () -> GossipConfig.builder().probeTimeout(Duration.ofSeconds(1)).build());
+    assertTrue(equal.getMessage().startsWith("probeTimeout must be < probeInterval"),
+        equal.getMessage());
+  }
 }

@@ -1,8 +1,8 @@
 package io.gossipkit.core.membership;
 
 import static io.gossipkit.api.internal.Arguments.atLeast;
+import static io.gossipkit.api.internal.Arguments.atLeastOneMilli;
 import static io.gossipkit.api.internal.Arguments.nonNegative;
-import static io.gossipkit.api.internal.Arguments.positive;
 
 import java.time.Duration;
 
@@ -169,27 +169,27 @@ public final class MembershipConfig {
       return this;
     }
 
-    /** How long the dead are remembered; must be positive. */
+    /** How long the dead are remembered; at least 1 ms. */
     public Builder deadRetention(Duration v) {
-      deadRetention = positive("deadRetention", v);
+      deadRetention = atLeastOneMilli("deadRetention", v);
       return this;
     }
 
-    /** Time between full-state exchanges; must be positive. */
+    /** Time between full-state exchanges; at least 1 ms. */
     public Builder pushPullInterval(Duration v) {
-      pushPullInterval = positive("pushPullInterval", v);
+      pushPullInterval = atLeastOneMilli("pushPullInterval", v);
       return this;
     }
 
-    /** First join retry delay; must be positive. */
+    /** First join retry delay; at least 1 ms. */
     public Builder joinRetryInitial(Duration v) {
-      joinRetryInitial = positive("joinRetryInitial", v);
+      joinRetryInitial = atLeastOneMilli("joinRetryInitial", v);
       return this;
     }
 
-    /** Longest join retry delay; must be positive. */
+    /** Longest join retry delay; at least 1 ms. */
     public Builder joinRetryMax(Duration v) {
-      joinRetryMax = positive("joinRetryMax", v);
+      joinRetryMax = atLeastOneMilli("joinRetryMax", v);
       return this;
     }
 
